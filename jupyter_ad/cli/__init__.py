@@ -1,0 +1,1 @@
+"""The ``jupyter-ad`` command line."""

@@ -1,0 +1,1 @@
+"""Data layer: readers, validation, quality report, preprocessing and bundled datasets."""

@@ -1,0 +1,321 @@
+"""Turning a DataFrame into the numeric matrix detectors need; fitted and saved with the model.
+
+Steps, each configurable and reported in :class:`PreprocessingReport`:
+
+1. **Select** ``features`` / drop ``exclude``.
+2. **Classify** every column (numeric, boolean, datetime, categorical); unusable mixtures raise.
+3. **Drop** empty, constant and ID-like columns (all values unique text, or unique integers in
+   strictly increasing/decreasing order), with a :class:`~jupyter_ad.errors.DataQualityWarning`.
+4. **Expand** datetime columns into the calendar parts that vary (hour, day of week, day, month).
+5. **Encode** categorical columns: ``"frequency"`` (default) replaces a category by its rarity
+   ``-log(share of training rows)``, so rare categories stand out; ``"onehot"`` adds one column
+   per frequent category. Missing text is a category of its own; unseen ones are rarest.
+6. **Impute** missing and infinite numbers with the training ``median`` (or ``mean``/``zero``);
+   ``impute=None`` refuses missing values instead.
+7. **Scale** with ``"robust"`` (median/IQR, the default), ``"standard"``, ``"minmax"`` or ``None``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jupyter_ad.core.params import Choice, Interval, check_params
+from jupyter_ad.data.columns import classify_column, coerce_datetime, coerce_numeric
+from jupyter_ad.data.schema import FeatureSchema, select_columns
+from jupyter_ad.errors import (
+    DataError,
+    DataQualityWarning,
+    MissingValuesError,
+    NoUsableColumnsError,
+)
+
+__all__ = ["PreprocessingReport", "Preprocessor"]
+
+_DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
+
+
+@dataclass
+class PreprocessingReport:
+    """What preprocessing did, in plain terms (``res.preprocessing``)."""
+
+    used_columns: list[str] = field(default_factory=list)
+    output_features: list[str] = field(default_factory=list)
+    dropped: dict[str, str] = field(default_factory=dict)
+    imputed: dict[str, int] = field(default_factory=dict)
+    infinite: dict[str, int] = field(default_factory=dict)
+    encoded: dict[str, str] = field(default_factory=dict)
+    expanded: dict[str, list[str]] = field(default_factory=dict)
+    converted: dict[str, str] = field(default_factory=dict)
+    scaling: str | None = "robust"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON-serialisable)."""
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """One sentence per thing that was done."""
+        out = [f"Used {len(self.used_columns)} column(s) -> {len(self.output_features)} features."]
+        out += [f"Dropped {c!r}: {why}." for c, why in self.dropped.items()]
+        out += [f"Imputed {n} missing value(s) in {c!r}." for c, n in self.imputed.items()]
+        out += [f"{n} infinite value(s) in {c!r} treated as missing." for c, n in
+                self.infinite.items()]
+        out += [f"Encoded {c!r} ({how})." for c, how in self.encoded.items()]
+        out += [f"Expanded {c!r} into {', '.join(p)}." for c, p in self.expanded.items()]
+        out += [f"Converted {c!r}: {how}." for c, how in self.converted.items()]
+        out.append(f"Scaling: {self.scaling or 'none'}.")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class Preprocessor:
+    """Fit on a DataFrame, then turn any frame with the same columns into a float matrix.
+
+    Parameters
+    ----------
+    scaling : {"robust", "standard", "minmax", None}, default "robust"
+    impute : {"median", "mean", "zero", None}, default "median"
+        ``None`` raises :class:`~jupyter_ad.errors.MissingValuesError` on missing values.
+    categorical : {"frequency", "onehot"}, default "frequency"
+    max_categories : int, default 20
+        With ``"onehot"``, the most frequent categories kept; the rest share one column.
+    drop_constant, drop_id_like : bool, default True
+    features, exclude : list of str, optional
+        Columns to use, or to leave out.
+    """
+
+    _rules = {
+        "scaling": Choice(("robust", "standard", "minmax", None)),
+        "impute": Choice(("median", "mean", "zero", None)),
+        "categorical": Choice(("frequency", "onehot")),
+        "max_categories": Interval(int, 1),
+        "drop_constant": Choice((True, False)),
+        "drop_id_like": Choice((True, False)),
+    }
+
+    def __init__(self, scaling: str | None = "robust", impute: str | None = "median",
+                 categorical: str = "frequency", max_categories: int = 20,
+                 drop_constant: bool = True, drop_id_like: bool = True,
+                 features: Sequence[str] | None = None,
+                 exclude: Sequence[str] | None = None) -> None:
+        self.scaling = scaling
+        self.impute = impute
+        self.categorical = categorical
+        self.max_categories = max_categories
+        self.drop_constant = drop_constant
+        self.drop_id_like = drop_id_like
+        self.features = features
+        self.exclude = exclude
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor arguments."""
+        return {k: getattr(self, k) for k in (
+            "scaling", "impute", "categorical", "max_categories", "drop_constant",
+            "drop_id_like", "features", "exclude")}
+
+    # -- fitting --------------------------------------------------------------------------------
+    def fit_transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Learn the columns' kinds and statistics from ``frame`` and transform it."""
+        check_params("preprocessing", self.get_params(), self._rules)
+        frame = select_columns(frame, self.features, self.exclude)
+        report = PreprocessingReport(scaling=self.scaling)
+        kinds: dict[str, str] = {}
+        for name in frame.columns:
+            kind = classify_column(name, frame[name])
+            why = self._drop_reason(frame[name], kind)
+            if why:
+                report.dropped[name] = why
+            else:
+                kinds[name] = kind
+        for name, why in report.dropped.items():
+            warnings.warn(f"Column {name!r} dropped: {why}.", DataQualityWarning, stacklevel=3)
+        if not kinds:
+            detail = "; ".join(f"{c!r}: {w}" for c, w in report.dropped.items())
+            raise NoUsableColumnsError(
+                f"No usable column is left ({detail or 'no columns'}). Give at least one column "
+                "with varying numbers, categories or dates, or turn off drop_constant/drop_id_like."
+            )
+        self.schema_ = FeatureSchema.from_frame(frame, kinds, dropped=list(report.dropped))
+        self.columns_ = list(kinds)
+        self.kinds_ = kinds
+        self._fit_encodings(frame, report)
+        raw = self._raw_matrix(frame, report, fitting=True)
+        self._fit_impute_scale(raw)
+        report.used_columns = list(kinds)
+        report.output_features = list(self.feature_names_out_)
+        self.report_ = report
+        return self._impute_scale(raw, report)
+
+    def fit(self, frame: pd.DataFrame) -> Preprocessor:
+        """Fit on ``frame`` and return ``self``."""
+        self.fit_transform(frame)
+        return self
+
+    def _drop_reason(self, values: pd.Series, kind: str) -> str:
+        if kind == "empty":
+            return "every value is missing"
+        nonnull = values.dropna()
+        n_unique = nonnull.nunique()
+        if self.drop_constant and n_unique <= 1:
+            return "constant (a single value)"
+        if not self.drop_id_like or len(values) < 3 or n_unique < len(values):
+            return ""
+        if kind == "categorical":
+            return "looks like an ID (every value is a different text)"
+        if kind == "numeric" and pd.api.types.is_integer_dtype(values.dtype):
+            diffs = np.diff(values.to_numpy(dtype=np.float64))
+            if (diffs > 0).all() or (diffs < 0).all():
+                return "looks like an ID (unique integers in sequence)"
+        return ""
+
+    def _fit_encodings(self, frame: pd.DataFrame, report: PreprocessingReport) -> None:
+        self.categories_: dict[str, pd.Series] = {}
+        self.date_parts_: dict[str, list[str]] = {}
+        for name, kind in self.kinds_.items():
+            if kind == "categorical":
+                text = frame[name].astype("string").fillna("<missing>")
+                self.categories_[name] = text.value_counts(normalize=True)
+                report.encoded[name] = (
+                    "rarity = -log(category share)" if self.categorical == "frequency"
+                    else f"one-hot, top {self.max_categories}"
+                )
+            elif kind == "datetime":
+                stamps = coerce_datetime(name, frame[name])
+                parts = [p for p in _DATE_PARTS if getattr(stamps.dt, p).nunique() > 1]
+                self.date_parts_[name] = parts or ["day_of_year"]
+                report.expanded[name] = [f"{name}.{p}" for p in self.date_parts_[name]]
+        names: list[str] = []
+        for name, kind in self.kinds_.items():
+            if kind == "datetime":
+                names += [f"{name}.{p}" for p in self.date_parts_[name]]
+            elif kind == "categorical" and self.categorical == "onehot":
+                top = self.categories_[name].index[: self.max_categories]
+                names += [f"{name}={v}" for v in top] + [f"{name}=<other>"]
+            else:
+                names.append(name)
+        self.feature_names_out_ = names
+
+    # -- shared by fit and transform ------------------------------------------------------------
+    def _raw_matrix(self, frame: pd.DataFrame, report: PreprocessingReport | None,
+                    *, fitting: bool) -> np.ndarray:
+        blocks: list[np.ndarray] = []
+        for name, kind in self.kinds_.items():
+            values = frame[name]
+            if kind in ("numeric", "boolean"):
+                if fitting and report is not None and not (
+                    pd.api.types.is_numeric_dtype(values.dtype)
+                    or pd.api.types.is_bool_dtype(values.dtype)
+                ):
+                    report.converted[name] = "numbers stored as text or objects"
+                blocks.append(coerce_numeric(name, values)[:, None])
+            elif kind == "datetime":
+                stamps = coerce_datetime(name, values)
+                blocks.append(np.column_stack([
+                    getattr(stamps.dt, p).to_numpy(dtype=np.float64, na_value=np.nan)
+                    for p in self.date_parts_[name]
+                ]))
+            else:
+                blocks.append(self._encode(name, values))
+        return np.hstack(blocks) if blocks else np.empty((len(frame), 0))
+
+    def _encode(self, name: str, values: pd.Series) -> np.ndarray:
+        shares = self.categories_[name]
+        text = values.astype("string").fillna("<missing>")
+        if self.categorical == "onehot":
+            top = list(shares.index[: self.max_categories])
+            codes = pd.Categorical(text, categories=top).codes
+            out = np.zeros((len(text), len(top) + 1))
+            out[np.arange(len(text)), np.where(codes < 0, len(top), codes)] = 1.0
+            return out
+        n = float(self.schema_.n_rows)
+        share = text.map(shares).to_numpy(dtype=np.float64, na_value=np.nan)
+        share = np.where(np.isnan(share), 1.0 / (n + 1.0), share)  # unseen = rarest
+        return -np.log(share)[:, None]
+
+    def _fit_impute_scale(self, raw: np.ndarray) -> None:
+        finite = np.where(np.isfinite(raw), raw, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if self.impute == "mean":
+                fill = np.nanmean(finite, axis=0)
+            elif self.impute == "zero":
+                fill = np.zeros(raw.shape[1])
+            else:
+                fill = np.nanmedian(finite, axis=0)
+            self.fill_ = np.nan_to_num(fill)
+            filled = np.where(np.isnan(finite), self.fill_, finite)
+            center, scale = self._scale_stats(filled)
+        self.center_, self.scale_ = center, scale
+
+    def _scale_stats(self, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n_features = filled.shape[1]
+        if self.scaling is None:
+            return np.zeros(n_features), np.ones(n_features)
+        if self.scaling == "minmax":
+            lo, hi = filled.min(axis=0), filled.max(axis=0)
+            return lo, np.where(hi > lo, hi - lo, 1.0)
+        std = filled.std(axis=0)
+        if self.scaling == "standard":
+            return filled.mean(axis=0), np.where(std > 0, std, 1.0)
+        q1, med, q3 = np.percentile(filled, [25, 50, 75], axis=0)
+        iqr = (q3 - q1) / 1.349  # IQR of a standard normal, so scales match "standard"
+        return med, np.where(iqr > 0, iqr, np.where(std > 0, std, 1.0))
+
+    def _impute_scale(self, raw: np.ndarray, report: PreprocessingReport | None) -> np.ndarray:
+        infinite = np.isinf(raw)
+        missing = np.isnan(raw) | infinite
+        if missing.any():
+            if self.impute is None:
+                row, col = np.argwhere(missing)[0]
+                raise MissingValuesError(
+                    f"Feature {self.feature_names_out_[col]!r} has a missing or infinite value "
+                    f"at row {row} ({int(missing[:, col].sum())} in all). Pass "
+                    "preprocessing={'impute': 'median'} or drop those rows (df.dropna())."
+                )
+            if report is not None:
+                self._report_missing(missing, infinite, report)
+            raw = np.where(missing, self.fill_, raw)
+        out = (raw - self.center_) / self.scale_
+        return np.ascontiguousarray(out, dtype=np.float64)
+
+    def _report_missing(self, missing: np.ndarray, infinite: np.ndarray,
+                        report: PreprocessingReport) -> None:
+        for j in np.flatnonzero(missing.any(axis=0)):
+            name = self.feature_names_out_[j]
+            report.imputed[name] = int(missing[:, j].sum())
+            if infinite[:, j].any():
+                report.infinite[name] = int(infinite[:, j].sum())
+
+    # -- scoring time ---------------------------------------------------------------------------
+    def transform(self, frame: pd.DataFrame, *, extra_columns: str = "error") -> np.ndarray:
+        """Transform new rows with the statistics learned in :meth:`fit`.
+
+        Columns are matched by name, in any order. Missing columns, unknown extra columns
+        (``extra_columns="ignore"`` allows them) and columns whose type changed raise
+        :class:`~jupyter_ad.errors.ColumnMismatchError` naming them.
+        """
+        if not hasattr(self, "schema_"):
+            raise DataError("This preprocessor is not fitted yet.")
+        frame = self.schema_.check(frame, extra_columns=extra_columns)
+        raw = self._raw_matrix(frame, None, fitting=False)
+        return self._impute_scale(raw, None)
+
+    def transform_with_report(self, frame: pd.DataFrame,
+                              *, extra_columns: str = "error") -> tuple[np.ndarray,
+                                                                        PreprocessingReport]:
+        """Like :meth:`transform`, also reporting imputation done on these rows."""
+        report = PreprocessingReport(
+            used_columns=list(self.columns_), output_features=list(self.feature_names_out_),
+            dropped=dict(self.report_.dropped), encoded=dict(self.report_.encoded),
+            expanded=dict(self.report_.expanded), scaling=self.scaling,
+        )
+        frame = self.schema_.check(frame, extra_columns=extra_columns)
+        raw = self._raw_matrix(frame, report, fitting=False)
+        return self._impute_scale(raw, report), report

@@ -1,0 +1,115 @@
+"""The exception and warning hierarchy of jupyter-ad.
+
+Every error raised for a user mistake is a subclass of :class:`JupyterADError`, and also of
+the built-in exception a Python user would expect (``ValueError``, ``TypeError``,
+``KeyError``, ``FileNotFoundError``), so existing ``except`` clauses keep working.
+Messages name the column, row or option at fault and say how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ColumnMismatchError",
+    "DataError",
+    "DataFileError",
+    "DataQualityWarning",
+    "EmptyDataError",
+    "JupyterADError",
+    "JupyterADWarning",
+    "MissingValuesError",
+    "MixedTypesError",
+    "ModelNotFoundError",
+    "ModelStoreError",
+    "NoUsableColumnsError",
+    "NotFittedError",
+    "OptionalDependencyError",
+    "ParameterError",
+    "UnknownAlgorithmError",
+    "UnsupportedInputError",
+    "UntrustedModelError",
+]
+
+
+class JupyterADError(Exception):
+    """Base class of every error jupyter-ad raises on purpose."""
+
+
+# --- data -------------------------------------------------------------------------------------
+class DataError(JupyterADError, ValueError):
+    """The data cannot be used as given."""
+
+
+class EmptyDataError(DataError):
+    """The input has no rows or no columns."""
+
+
+class NoUsableColumnsError(DataError):
+    """Every column was dropped (constant, ID-like, empty) or excluded."""
+
+
+class MixedTypesError(DataError):
+    """A column mixes numbers with text or holds values that are neither."""
+
+
+class MissingValuesError(DataError):
+    """Missing or non-finite values that the chosen preprocessing cannot impute."""
+
+
+class ColumnMismatchError(DataError, KeyError):
+    """At scoring time, columns are missing, extra, or of another type than at fit time."""
+
+    def __str__(self) -> str:  # KeyError would otherwise wrap the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class UnsupportedInputError(JupyterADError, TypeError):
+    """The object passed as data is of a type jupyter-ad cannot read."""
+
+
+class DataFileError(DataError, FileNotFoundError):
+    """A data file is missing, unreadable, or of an unknown format."""
+
+
+# --- parameters and algorithms ----------------------------------------------------------------
+class ParameterError(JupyterADError, ValueError):
+    """An option or detector parameter has a wrong name, type or value."""
+
+
+class UnknownAlgorithmError(ParameterError, KeyError):
+    """No detector is registered under the given name."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class NotFittedError(JupyterADError, AttributeError):
+    """A detector or model was used before it was fitted."""
+
+
+# --- model store -------------------------------------------------------------------------------
+class ModelStoreError(JupyterADError, OSError):
+    """The model store could not read or write a model."""
+
+
+class ModelNotFoundError(ModelStoreError, KeyError):
+    """No saved model has the requested name or version."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UntrustedModelError(ModelStoreError):
+    """A model file was not written by this store, or was altered since."""
+
+
+class OptionalDependencyError(JupyterADError, ImportError):
+    """An optional package is needed for this feature; the message gives the install line."""
+
+
+# --- warnings ----------------------------------------------------------------------------------
+class JupyterADWarning(UserWarning):
+    """Base class of jupyter-ad's warnings."""
+
+
+class DataQualityWarning(JupyterADWarning):
+    """Something in the data was changed or dropped (constant or ID-like columns, imputation)."""

@@ -1,0 +1,101 @@
+"""The jupyter-ad command, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import planted_frame
+
+
+def run(*args: str, cwd: Path, env_home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JUPYTER_AD_HOME": str(env_home)}
+    return subprocess.run([sys.executable, "-m", "jupyter_ad", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def csv(tmp_path):
+    df, _ = planted_frame(n=200)
+    path = tmp_path / "data.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_demo_runs_with_no_setup(tmp_path):
+    out = run("demo", cwd=tmp_path, env_home=tmp_path / "store")
+    assert out.returncode == 0, out.stderr
+    assert "Found" in out.stdout and "ROC-AUC" in out.stdout
+    written = pd.read_csv(tmp_path / "jupyter-ad-demo.csv")
+    assert {"score", "label", "confidence", "rank"} <= set(written.columns)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_detect_writes_results(csv, tmp_path, suffix):
+    target = tmp_path / f"out{suffix}"
+    out = run("detect", str(csv), "--algorithm", "ecod", "--top-k", "5", "-o", str(target),
+              cwd=tmp_path, env_home=tmp_path / "store")
+    assert out.returncode == 0, out.stderr
+    frame = (pd.read_csv(target) if suffix == ".csv" else pd.read_parquet(target)
+             if suffix == ".parquet" else pd.read_json(target, lines=True))
+    assert frame["label"].sum() == 5 and len(frame) == 200
+
+
+def test_train_score_models(csv, tmp_path):
+    home = tmp_path / "store"
+    assert run("train", str(csv), "--name", "fraud", "-a", "hbos", cwd=tmp_path,
+               env_home=home).returncode == 0
+    trained = run("train", str(csv), "--name", "fraud", cwd=tmp_path, env_home=home)
+    assert "fraud@2" in trained.stdout
+    scored = run("score", str(csv), "--model", "fraud@1", "-o", str(tmp_path / "s.csv"),
+                 cwd=tmp_path, env_home=home)
+    assert scored.returncode == 0, scored.stderr
+    listing = run("models", "--json", cwd=tmp_path, env_home=home)
+    rows = json.loads(listing.stdout)
+    assert [r["version"] for r in rows] == [1, 2] and rows[0]["algorithm"] == "hbos"
+
+
+def test_check_and_algorithms(csv, tmp_path):
+    out = run("check", str(csv), "--json", cwd=tmp_path, env_home=tmp_path)
+    assert out.returncode == 0 and json.loads(out.stdout)["n_rows"] == 200
+    algos = run("algorithms", cwd=tmp_path, env_home=tmp_path)
+    assert "iforest" in algos.stdout and "ecod" in algos.stdout
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (["detect", "{csv}", "--contamination", "0.9"], 2, "(0, 0.5]"),
+    (["detect", "{csv}", "--algorithm", "nope"], 2, "Unknown algorithm"),
+    (["detect", "{csv}", "--params", "{bad"], 2, "not valid JSON"),
+    (["detect", "{csv}", "--bogus"], 2, "unrecognized arguments"),
+    (["detect", "{csv}", "--features", "zzz"], 1, "no column named 'zzz'"),
+    (["detect", "missing.csv"], 1, "No such data file"),
+    (["score", "{csv}", "--model", "nothing"], 1, "nothing"),
+    ([], 2, "usage"),
+])
+def test_errors_exit_codes_and_stderr(csv, tmp_path, args, code, words):
+    out = run(*[a.replace("{csv}", str(csv)) for a in args], cwd=tmp_path, env_home=tmp_path)
+    assert out.returncode == code
+    assert words in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_help_everywhere(tmp_path):
+    for cmd in ([], ["detect"], ["train"], ["score"], ["models"], ["check"], ["demo"]):
+        out = run(*cmd, "--help", cwd=tmp_path, env_home=tmp_path)
+        assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_progress_bar_shows_when_forced(tmp_path, csv):
+    from jupyter_ad.cli.progress import Progress
+
+    bar = Progress(force=True)
+    bar.stage("reading")
+    bar.stage("detecting")
+    assert bar._bar is not None and bar._bar.n == 2
+    bar.close()

@@ -1,0 +1,188 @@
+"""One battery of checks run over every registered detector (built-in or user-added)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import jupyter_ad as ad
+from jupyter_ad.core.registry import build_detector
+from tests.conftest import planted_frame
+
+DETECTORS = list(ad.list_detectors().index)
+
+
+def test_the_registry_has_every_required_detector():
+    required = {"iforest", "ecod", "copod", "hbos", "knn", "lof", "pca", "ocsvm", "cblof", "loda",
+                "mcd", "gmm", "kde", "inne", "sk_iforest", "sk_lof", "sk_ocsvm", "sk_elliptic"}
+    assert required <= set(DETECTORS)
+    meta = ad.list_detectors()
+    for column in ("family", "time_complexity", "memory_complexity", "large_data",
+                   "high_dimensional", "native_explanations", "description"):
+        assert column in meta.columns
+    assert (meta.loc[list(required), "description"].str.len() > 10).all()
+
+
+@pytest.mark.parametrize("name", DETECTORS)
+class TestEveryDetector:
+    def test_higher_scores_for_planted_outliers(self, name):
+        df, y = planted_frame()
+        det = build_detector(name, {"random_state": 0} if "random_state" in
+                             build_detector(name).get_params() else None)
+        det.fit(df.to_numpy())
+        assert roc_auc_score(y, det.decision_scores_) > 0.85  # a reversed score gives ~0
+        scores = det.score_samples(df.to_numpy())
+        assert np.isfinite(scores).all()
+        assert roc_auc_score(y, scores) > 0.85
+
+    def test_labels_follow_the_threshold(self, name):
+        df, _ = planted_frame()
+        res = ad.detect(df, algorithm=name)
+        np.testing.assert_array_equal(res.labels, (res.scores > res.threshold).astype(int))
+        res5 = ad.detect(df, algorithm=name, contamination=0.05)
+        assert abs(res5.n_anomalies - 15) <= 3
+        det = res.model.detector_
+        np.testing.assert_array_equal(det.predict(res.features),
+                                      (det.score_samples(res.features) > det.threshold_))
+
+    def test_clone_and_params(self, name):
+        det = build_detector(name)
+        params = det.get_params()
+        twin = clone(det)
+        assert twin.get_params() == params
+        assert not hasattr(twin, "decision_scores_")
+        assert twin.set_params(**params) is twin
+
+    def test_works_in_a_pipeline(self, name):
+        df, y = planted_frame()
+        pipe = make_pipeline(StandardScaler(), build_detector(name)).fit(df.to_numpy())
+        assert roc_auc_score(y, pipe.score_samples(df.to_numpy())) > 0.85
+
+    def test_save_load_round_trip(self, name, tmp_path):
+        df, _ = planted_frame()
+        model = ad.fit(df, algorithm=name)
+        ref = model.save("battery", root=tmp_path)
+        loaded = ad.load(f"battery@{ref.version}", root=tmp_path)
+        np.testing.assert_allclose(loaded.score_samples(df), model.score_samples(df))
+        assert loaded.threshold == model.threshold
+
+    def test_columns_in_another_order(self, name):
+        df, _ = planted_frame()
+        model = ad.fit(df, algorithm=name)
+        shuffled = df[list(reversed(df.columns))]
+        np.testing.assert_allclose(model.score_samples(shuffled), model.score_samples(df))
+
+    def test_a_row_alone_scores_as_in_a_batch(self, name):
+        df, _ = planted_frame()
+        model = ad.fit(df.iloc[50:], algorithm=name)
+        batch = model.score_samples(df.iloc[:50])
+        for i in (0, 3, 17, 49):
+            alone = model.score_samples(df.iloc[[i]])
+            np.testing.assert_allclose(alone, batch[i:i + 1], rtol=1e-9, atol=1e-12)
+
+    def test_bad_input(self, name):
+        det = build_detector(name)
+        with pytest.raises(ad.NotFittedError, match="not fitted"):
+            det.score_samples(np.zeros((2, 3)))
+        with pytest.raises(ad.DataError, match="non-finite"):
+            det.fit(np.array([[1.0, np.nan], [2.0, 3.0], [0.0, 1.0]]))
+        df, _ = planted_frame(n=60)
+        det.fit(df.to_numpy())
+        with pytest.raises(ad.DataError, match="fitted on 4 features"):
+            det.score_samples(np.zeros((2, 3)))
+
+    def test_scores_stay_finite_on_degenerate_data(self, name):
+        rng = np.random.default_rng(0)
+        X = np.repeat(rng.normal(size=(5, 3)), 20, axis=0)  # heavy duplicates
+        X = np.vstack([X, [[50.0, 50.0, 50.0]]])
+        det = build_detector(name).fit(X)
+        assert np.isfinite(det.decision_scores_).all()
+        assert np.isfinite(det.score_samples(X)).all()
+
+
+def test_a_registered_function_detector_works_everywhere(tmp_path, monkeypatch):
+    module = tmp_path / "my_detectors.py"
+    module.write_text(
+        "import numpy as np\n"
+        "def centroid_distance(train, rows):\n"
+        "    return np.linalg.norm(rows - train.mean(axis=0), axis=1)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import my_detectors
+
+    ad.register_detector("centroid", my_detectors.centroid_distance, family="proximity",
+                         description="distance to the training mean")
+    try:
+        df, y = planted_frame()
+        assert ad.list_detectors().loc["centroid", "family"] == "proximity"
+        res = ad.detect(df, algorithm="centroid")
+        assert roc_auc_score(y, res.scores) > 0.95
+        res.model.save("centroid-model", root=tmp_path / "store")
+        loaded = ad.load("centroid-model", root=tmp_path / "store")
+        np.testing.assert_allclose(loaded.score_samples(df), res.scores)
+        ens = ad.detect(df, algorithm=["centroid", "ecod"])
+        assert roc_auc_score(y, ens.scores) > 0.95
+    finally:
+        ad.unregister_detector("centroid")
+
+
+def test_a_registered_estimator_class_is_wrapped_with_its_direction():
+    from sklearn.covariance import EllipticEnvelope
+
+    ad.register_detector("my_envelope", EllipticEnvelope, higher_is_anomalous=False)
+    try:
+        df, y = planted_frame()
+        res = ad.detect(df, algorithm="my_envelope", params={"support_fraction": 0.9})
+        assert roc_auc_score(y, res.scores) > 0.95
+    finally:
+        ad.unregister_detector("my_envelope")
+
+
+def test_entry_point_detectors_are_loaded(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from jupyter_ad.core import registry
+
+    ep = EntryPoint(name="ep_ecod", value="jupyter_ad.core.detectors.ecdf_models:ECOD",
+                    group=registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry, "entry_points",
+                        lambda group: [ep] if group == registry.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(registry, "_loaded", False)
+    try:
+        assert "ep_ecod" in ad.list_detectors().index
+        assert ad.detect(planted_frame()[0], algorithm="ep_ecod").n_anomalies > 0
+    finally:
+        ad.unregister_detector("ep_ecod")
+
+
+def test_ecod_copod_do_not_refit_on_scored_rows():
+    df, _ = planted_frame()
+    for name in ("ecod", "copod"):
+        model = ad.fit(df.iloc[100:], algorithm=name)
+        new = df.iloc[:100]
+        alone = model.score_samples(new.iloc[:10])
+        with_others = model.score_samples(pd.concat([new.iloc[:10], new.iloc[:10] * 50]))
+        np.testing.assert_allclose(alone, with_others[:10])
+
+
+def test_ecod_matches_pyod_on_training_scores():
+    from pyod.models.ecod import ECOD as PyODECOD
+
+    df, _ = planted_frame()
+    ours = build_detector("ecod").fit(df.to_numpy()).decision_scores_
+    theirs = PyODECOD().fit(df.to_numpy()).decision_scores_
+    np.testing.assert_allclose(ours, theirs, rtol=1e-8)
+
+
+def test_copod_matches_pyod_on_training_scores():
+    from pyod.models.copod import COPOD as PyODCOPOD
+
+    df, _ = planted_frame()
+    ours = build_detector("copod").fit(df.to_numpy()).decision_scores_
+    theirs = PyODCOPOD().fit(df.to_numpy()).decision_scores_
+    np.testing.assert_allclose(ours, theirs, rtol=1e-8)
