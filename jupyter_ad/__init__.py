@@ -17,6 +17,7 @@ from typing import Any
 from jupyter_ad import datasets
 from jupyter_ad._version import __version__
 from jupyter_ad.core.api import detect, fit
+from jupyter_ad.core.compare import ComparisonResult, compare
 from jupyter_ad.core.model import AnomalyModel
 from jupyter_ad.core.registry import (
     DetectorInfo,
@@ -32,11 +33,13 @@ from jupyter_ad.io.api import load, models
 
 __all__ = [
     "AnomalyModel",
+    "ComparisonResult",
     "DataQualityReport",
     "DetectionResult",
     "DetectorInfo",
     "__version__",
     "check_data",
+    "compare",
     "datasets",
     "detect",
     "fit",
