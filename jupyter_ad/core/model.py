@@ -78,9 +78,12 @@ class AnomalyModel:
     # -- fitting helpers (used by jupyter_ad.fit) -----------------------------------------------
     def record_training(self, X: np.ndarray, fit_seconds: float) -> None:
         """Keep the training statistics used for deviations, drift checks and the store."""
-        q1, med, q3 = np.percentile(X, [25, 50, 75], axis=0)
+        sample = X
+        if X.shape[0] > 200_000:  # robust statistics from a seeded sample of rows
+            sample = X[np.sort(np.random.default_rng(0).choice(X.shape[0], 200_000, False))]
+        q1, med, q3 = np.percentile(sample, [25, 50, 75], axis=0)
         spread = (q3 - q1) / 1.349
-        std = X.std(axis=0)
+        std = sample.std(axis=0)
         self.center_ = med
         self.spread_ = np.where(spread > 0, spread, np.where(std > 0, std, 1.0))
         scores = self.train_scores_sorted_

@@ -37,7 +37,17 @@ from jupyter_ad.errors import (
 
 __all__ = ["PreprocessingReport", "Preprocessor"]
 
+_STATS_ROWS = 200_000
 _DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
+
+
+def _is_constant(values: pd.Series, kind: str) -> bool:
+    """At most one distinct non-missing value (cheap min == max test for numbers)."""
+    if kind in ("numeric", "boolean") and pd.api.types.is_numeric_dtype(values.dtype):
+        array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = array[~np.isnan(array)]
+        return bool(finite.size == 0 or finite.min() == finite.max())
+    return bool(values.nunique(dropna=True) <= 1)
 
 
 @dataclass
@@ -161,11 +171,12 @@ class Preprocessor:
     def _drop_reason(self, values: pd.Series, kind: str) -> str:
         if kind == "empty":
             return "every value is missing"
-        nonnull = values.dropna()
-        n_unique = nonnull.nunique()
-        if self.drop_constant and n_unique <= 1:
+        if self.drop_constant and _is_constant(values, kind):
             return "constant (a single value)"
-        if not self.drop_id_like or len(values) < 3 or n_unique < len(values):
+        integer = kind == "numeric" and pd.api.types.is_integer_dtype(values.dtype)
+        if not self.drop_id_like or len(values) < 3 or not (kind == "categorical" or integer):
+            return ""
+        if values.nunique() < len(values):
             return ""
         if kind == "categorical":
             return "looks like an ID (every value is a different text)"
@@ -205,6 +216,20 @@ class Preprocessor:
     # -- shared by fit and transform ------------------------------------------------------------
     def _raw_matrix(self, frame: pd.DataFrame, report: PreprocessingReport | None,
                     *, fitting: bool) -> np.ndarray:
+        columns = list(self.kinds_)
+        if all(self.kinds_[c] == "numeric" for c in columns) and all(
+            frame[c].dtype.kind in "fiu" for c in columns
+        ):  # fast path: one copy of an all-numeric frame
+            return frame[columns].to_numpy(dtype=np.float64, copy=True)
+        out = np.empty((len(frame), len(self.feature_names_out_)), order="F")
+        start = 0
+        for block in self._blocks(frame, report, fitting=fitting):
+            out[:, start:start + block.shape[1]] = block
+            start += block.shape[1]
+        return out
+
+    def _blocks(self, frame: pd.DataFrame, report: PreprocessingReport | None,
+                *, fitting: bool) -> list[np.ndarray]:
         blocks: list[np.ndarray] = []
         for name, kind in self.kinds_.items():
             values = frame[name]
@@ -223,7 +248,7 @@ class Preprocessor:
                 ]))
             else:
                 blocks.append(self._encode(name, values))
-        return np.hstack(blocks) if blocks else np.empty((len(frame), 0))
+        return blocks
 
     def _encode(self, name: str, values: pd.Series) -> np.ndarray:
         shares = self.categories_[name]
@@ -240,6 +265,11 @@ class Preprocessor:
         return -np.log(share)[:, None]
 
     def _fit_impute_scale(self, raw: np.ndarray) -> None:
+        # statistics from at most _STATS_ROWS rows (seeded sample): exact enough, and it keeps
+        # percentile computations from dominating the run time on millions of rows
+        if raw.shape[0] > _STATS_ROWS:
+            rows = np.random.default_rng(0).choice(raw.shape[0], _STATS_ROWS, replace=False)
+            raw = raw[np.sort(rows)]
         finite = np.where(np.isfinite(raw), raw, np.nan)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -269,9 +299,10 @@ class Preprocessor:
         return med, np.where(iqr > 0, iqr, np.where(std > 0, std, 1.0))
 
     def _impute_scale(self, raw: np.ndarray, report: PreprocessingReport | None) -> np.ndarray:
-        infinite = np.isinf(raw)
-        missing = np.isnan(raw) | infinite
-        if missing.any():
+        finite = np.isfinite(raw)
+        if not finite.all():
+            infinite = np.isinf(raw)
+            missing = ~finite
             if self.impute is None:
                 row, col = np.argwhere(missing)[0]
                 raise MissingValuesError(
@@ -282,8 +313,9 @@ class Preprocessor:
             if report is not None:
                 self._report_missing(missing, infinite, report)
             raw = np.where(missing, self.fill_, raw)
-        out = (raw - self.center_) / self.scale_
-        return np.ascontiguousarray(out, dtype=np.float64)
+        out = np.subtract(raw, self.center_, order="C")
+        out /= self.scale_
+        return out
 
     def _report_missing(self, missing: np.ndarray, infinite: np.ndarray,
                         report: PreprocessingReport) -> None:

@@ -18,8 +18,9 @@ DETECTORS = list(ad.list_detectors().index)
 
 
 def test_the_registry_has_every_required_detector():
-    required = {"iforest", "ecod", "copod", "hbos", "knn", "lof", "pca", "ocsvm", "cblof", "loda",
-                "mcd", "gmm", "kde", "inne", "sk_iforest", "sk_lof", "sk_ocsvm", "sk_elliptic"}
+    required = {"iforest", "pyod_iforest", "ecod", "copod", "hbos", "knn", "lof", "pca", "ocsvm",
+                "cblof", "loda", "mcd", "gmm", "kde", "inne", "sk_iforest", "sk_lof", "sk_ocsvm",
+                "sk_elliptic"}
     assert required <= set(DETECTORS)
     meta = ad.list_detectors()
     for column in ("family", "time_complexity", "memory_complexity", "large_data",
@@ -186,3 +187,28 @@ def test_copod_matches_pyod_on_training_scores():
     ours = build_detector("copod").fit(df.to_numpy()).decision_scores_
     theirs = PyODCOPOD().fit(df.to_numpy()).decision_scores_
     np.testing.assert_allclose(ours, theirs, rtol=1e-8)
+
+
+def test_fast_iforest_agrees_with_scikit_learn():
+    from scipy.stats import spearmanr
+    from sklearn.ensemble import IsolationForest
+
+    df, y = planted_frame(n=3000, d=6, n_out=30)
+    ours = build_detector("iforest", {"random_state": 0}).fit(df.to_numpy()).decision_scores_
+    theirs = -IsolationForest(random_state=0).fit(df.to_numpy()).score_samples(df.to_numpy())
+    assert spearmanr(ours, theirs).statistic > 0.9
+    assert abs(roc_auc_score(y, ours) - roc_auc_score(y, theirs)) < 0.01
+    assert ((ours > 0) & (ours < 1)).all()  # 2 ** (-E[h] / c(psi)) lies in (0, 1)
+
+
+def test_ecdf_reference_is_capped_and_scores_stay_consistent():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5000, 3))
+    capped = build_detector("ecod", {"max_reference": 1000, "random_state": 0}).fit(X)
+    assert capped.sorted_train_.shape == (3, 1000)
+    full = build_detector("ecod").fit(X)
+    from scipy.stats import spearmanr
+
+    assert spearmanr(capped.decision_scores_, full.decision_scores_).statistic > 0.98
+    contributions = full.feature_contributions(X[:10])
+    np.testing.assert_allclose(contributions.sum(axis=1), full.score_samples(X[:10]))

@@ -4,6 +4,7 @@ from jupyter_ad.core.detectors.base import BaseDetector
 from jupyter_ad.core.detectors.custom import EstimatorDetector, FunctionDetector
 from jupyter_ad.core.detectors.ecdf_models import COPOD, ECOD
 from jupyter_ad.core.detectors.ensemble import EnsembleDetector
+from jupyter_ad.core.detectors.fast_iforest import FastIsolationForest
 from jupyter_ad.core.detectors.pyod_models import (
     CBLOF,
     GMM,
@@ -27,6 +28,7 @@ from jupyter_ad.core.detectors.sklearn_models import (
 
 __all__ = [
     "CBLOF", "COPOD", "ECOD", "GMM", "HBOS", "INNE", "KDE", "KNN", "LODA", "LOF", "MCD", "OCSVM",
-    "PCA", "BaseDetector", "EnsembleDetector", "EstimatorDetector", "FunctionDetector", "IForest",
+    "PCA", "BaseDetector", "EnsembleDetector", "EstimatorDetector", "FastIsolationForest",
+    "FunctionDetector", "IForest",
     "SklearnEllipticEnvelope", "SklearnIsolationForest", "SklearnLOF", "SklearnOCSVM",
 ]

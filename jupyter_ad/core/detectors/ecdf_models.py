@@ -16,69 +16,82 @@ import numpy as np
 from scipy.stats import skew as _skew
 
 from jupyter_ad.core.detectors.base import BaseDetector
+from jupyter_ad.core.params import Interval
 
 __all__ = ["COPOD", "ECOD"]
 
 
 class _ECDFDetector(BaseDetector):
-    """Keeps the sorted training columns; tail probabilities come from ``searchsorted``."""
+    """Keeps sorted training columns (at most ``max_reference`` rows, a seeded sample of the
+    training rows beyond that); tail probabilities come from a compiled binary search.
+    """
+
+    _param_rules = {
+        "max_reference": Interval(int, 2, allow_none=True),
+        "random_state": Interval(int, 0, None, allow_none=True),
+    }
+
+    def __init__(self, max_reference: int | None = 100_000,
+                 random_state: int | None = None) -> None:
+        self.max_reference = max_reference
+        self.random_state = random_state
 
     def _fit(self, X: np.ndarray) -> None:
-        self.sorted_train_ = np.sort(X, axis=0)
-        skewness = np.nan_to_num(_skew(X, axis=0, bias=True))
-        self.skew_sign_ = np.sign(skewness)
+        ref = X
+        if self.max_reference is not None and X.shape[0] > self.max_reference:
+            rows = np.random.default_rng(self.random_state).choice(
+                X.shape[0], self.max_reference, replace=False)
+            ref = X[rows]
+        # one contiguous sorted row per feature (shape: n_features x n_reference)
+        self.sorted_train_ = np.sort(np.ascontiguousarray(ref.T), axis=1)
+        self.skew_sign_ = np.sign(np.nan_to_num(_skew(ref, axis=0, bias=True)))
 
-    def _tails(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        ref = self.sorted_train_
-        n = ref.shape[0]
-        left = np.empty_like(X)
-        right = np.empty_like(X)
-        for j in range(X.shape[1]):
-            left[:, j] = np.searchsorted(ref[:, j], X[:, j], side="right")
-            right[:, j] = n - np.searchsorted(ref[:, j], X[:, j], side="left")
-        floor = 1.0 / (n + 1)
-        return (-np.log(np.maximum(left / n, floor)), -np.log(np.maximum(right / n, floor)))
+    _mode = 0  # ECOD; COPOD overrides
 
-    def _skewed(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """The tail the feature's skewness points to (both tails when it is symmetric)."""
-        sign = self.skew_sign_
-        return np.where(sign < 0, left, np.where(sign > 0, right, left + right))
+    def _kernel(self, X: np.ndarray, per_feature: bool) -> np.ndarray:
+        from jupyter_ad.core.detectors._ecdf_kernel import run
 
-    def _per_feature(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+        return run(np.ascontiguousarray(X, dtype=np.float64), self.sorted_train_,
+                   self.skew_sign_.astype(np.float64), self._mode, per_feature)
 
     def _score(self, X: np.ndarray) -> np.ndarray:
-        return self._per_feature(X).sum(axis=1)
+        return self._kernel(X, per_feature=False)[:, 0]
 
     def feature_contributions(self, X: np.ndarray) -> np.ndarray:
         """Native per-feature contributions: their row sum is the score of each row of ``X``."""
         self._check_fitted()
-        return self._per_feature(self._check_array(X, fitting=False))
+        return self._kernel(self._check_array(X, fitting=False), per_feature=True)
 
 
 class ECOD(_ECDFDetector):
-    """Empirical-CDF-based Outlier Detection (Li et al., 2022). Parameter-free.
+    """Empirical-CDF-based Outlier Detection (Li et al., 2022). No tuning parameters.
 
     Per feature, the largest of the left tail, the right tail and the skew-chosen tail.
+
+    Parameters
+    ----------
+    max_reference : int or None, default 100_000
+        Training rows kept as the reference sample (a seeded random sample beyond that), which
+        bounds the model's size and scoring time; ``None`` keeps every row.
+    random_state : int or None
+        Seed of that sample.
     """
 
-    def __init__(self) -> None:
-        pass
-
-    def _per_feature(self, X: np.ndarray) -> np.ndarray:
-        left, right = self._tails(X)
-        return np.maximum(np.maximum(left, right), self._skewed(left, right))
+    _mode = 0
 
 
 class COPOD(_ECDFDetector):
-    """Copula-based Outlier Detection (Li et al., 2020). Parameter-free.
+    """Copula-based Outlier Detection (Li et al., 2020). No tuning parameters.
 
     Per feature, the larger of the skew-chosen tail and the mean of both tails.
+
+    Parameters
+    ----------
+    max_reference : int or None, default 100_000
+        Training rows kept as the reference sample (a seeded random sample beyond that), which
+        bounds the model's size and scoring time; ``None`` keeps every row.
+    random_state : int or None
+        Seed of that sample.
     """
 
-    def __init__(self) -> None:
-        pass
-
-    def _per_feature(self, X: np.ndarray) -> np.ndarray:
-        left, right = self._tails(X)
-        return np.maximum(self._skewed(left, right), (left + right) / 2)
+    _mode = 1
