@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -135,6 +136,33 @@ class AnomalyModel:
         return DetectionResult(data=frame, scores=self.detector_.score_samples(X), model=self,
                                features=X, preprocessing=report,
                                threshold_rule=self.threshold_rule_)
+
+    def score_one(self, row: Mapping[str, Any], *, extra_columns: str = "error") -> float:
+        """Score of one row given as ``{column: value}`` (the streaming/serving path).
+
+        No DataFrame is built: the fitted preprocessing is applied to the mapping directly, so a
+        call takes microseconds. The score equals that of the same row in a batch.
+
+        Examples
+        --------
+        >>> import jupyter_ad as ad
+        >>> model = ad.fit(ad.datasets.load_transactions(n_rows=500), exclude=["is_anomaly"])
+        >>> row = {"transaction_id": 1, "timestamp": "2026-02-01 03:10", "amount": 4200.0,
+        ...        "merchant": "online", "n_items": 1, "distance_km": 900.0, "customer_age": 30}
+        >>> model.score_one(row) > model.threshold
+        True
+        """
+        if not isinstance(row, Mapping):
+            raise ParameterError(
+                f"score_one takes a mapping {{column: value}}, got {type(row).__name__}; use "
+                "model.score(data) for tables.")
+        transformer = self.__dict__.get("_row_transformer")
+        if transformer is None:
+            from jupyter_ad.data.row_transform import RowTransformer
+
+            transformer = self.__dict__["_row_transformer"] = RowTransformer(self.preprocessor_)
+        return float(self.detector_.score_samples(
+            transformer.transform(row, extra_columns=extra_columns))[0])
 
     def predict(self, data: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Labels (1 = anomaly) of the rows of ``data``."""

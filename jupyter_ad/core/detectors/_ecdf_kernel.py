@@ -1,5 +1,5 @@
 """Compiled kernels of the ECDF detectors (ECOD, COPOD): tail probabilities and scores fused,
-parallel over rows, with no ``(n_rows, n_features)`` temporaries.
+with no ``(n_rows, n_features)`` temporaries; parallel over rows for large inputs.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from numba import njit, prange
 
 from jupyter_ad.core.detectors._kernel_lock import KERNEL_LOCK
 
-__all__ = ["ecdf_scores", "run"]
+__all__ = ["COPOD_MODE", "ECOD_MODE", "run"]
 
-ECOD, COPOD = 0, 1
+ECOD_MODE, COPOD_MODE = 0, 1
+SERIAL_BELOW = 2000
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -38,35 +39,48 @@ def _feature_score(x: float, ref: np.ndarray, sign: float, mode: int) -> float: 
         skewed = right
     else:
         skewed = left + right
-    if mode == ECOD:
+    if mode == ECOD_MODE:
         return max(max(left, right), skewed)
     return max(skewed, (left + right) / 2.0)
 
 
-@njit(parallel=True, cache=True, nogil=True)
-def ecdf_scores(X: np.ndarray, ref: np.ndarray, skew_sign: np.ndarray, mode: int,
-                per_feature: bool) -> np.ndarray:  # pragma: no cover - compiled
-    """Row scores (``per_feature=False``) or per-feature scores of ``X`` against ``ref``.
+@njit(cache=True, nogil=True, inline="always")
+def _row(X: np.ndarray, i: int, ref: np.ndarray, skew_sign: np.ndarray, mode: int,
+         out: np.ndarray, per_feature: bool) -> None:  # pragma: no cover - compiled
+    total = 0.0
+    for j in range(X.shape[1]):
+        value = _feature_score(X[i, j], ref[j], skew_sign[j], mode)
+        if per_feature:
+            out[i, j] = value
+        total += value
+    if not per_feature:
+        out[i, 0] = total
 
-    ``ref`` holds one sorted training column per row: shape ``(n_features, n_reference)``.
-    """
-    n, d = X.shape
-    out = np.zeros((n, d)) if per_feature else np.zeros((n, 1))
-    for i in prange(n):
-        total = 0.0
-        for j in range(d):
-            value = _feature_score(X[i, j], ref[j], skew_sign[j], mode)
-            if per_feature:
-                out[i, j] = value
-            total += value
-        if not per_feature:
-            out[i, 0] = total
+
+@njit(parallel=True, cache=True, nogil=True)
+def _parallel(X: np.ndarray, ref: np.ndarray, skew_sign: np.ndarray, mode: int,
+              per_feature: bool) -> np.ndarray:  # pragma: no cover - compiled
+    out = np.zeros((X.shape[0], X.shape[1] if per_feature else 1))
+    for i in prange(X.shape[0]):
+        _row(X, i, ref, skew_sign, mode, out, per_feature)
     return out
 
 
-def run(*args: Any) -> np.ndarray:
-    """Call :func:`ecdf_scores` holding the process-wide kernel lock (numba's default threading
-    layer must not run two parallel kernels at once, e.g. from Dask worker threads).
+@njit(cache=True, nogil=True)
+def _serial(X: np.ndarray, ref: np.ndarray, skew_sign: np.ndarray, mode: int,
+            per_feature: bool) -> np.ndarray:  # pragma: no cover - compiled
+    out = np.zeros((X.shape[0], X.shape[1] if per_feature else 1))
+    for i in range(X.shape[0]):
+        _row(X, i, ref, skew_sign, mode, out, per_feature)
+    return out
+
+
+def run(X: np.ndarray, *args: Any) -> np.ndarray:
+    """Row scores (``per_feature=False``) or per-feature scores of ``X`` against the sorted
+    reference ``ref`` of shape ``(n_features, n_reference)``: ``run(X, ref, skew_sign, mode,
+    per_feature)``. Serial for a few rows; parallel runs hold the process-wide kernel lock.
     """
+    if X.shape[0] < SERIAL_BELOW:
+        return np.asarray(_serial(X, *args))
     with KERNEL_LOCK:
-        return np.asarray(ecdf_scores(*args))
+        return np.asarray(_parallel(X, *args))

@@ -1,4 +1,8 @@
-"""The compiled scoring kernel of :class:`~.fast_iforest.FastIsolationForest`."""
+"""The compiled scoring kernels of :class:`~.fast_iforest.FastIsolationForest`.
+
+``parallel`` splits rows over threads; ``serial`` avoids the thread start-up cost for a few
+rows (a single row is scored in microseconds).
+"""
 
 from __future__ import annotations
 
@@ -9,35 +13,52 @@ from numba import njit, prange
 
 from jupyter_ad.core.detectors._kernel_lock import KERNEL_LOCK
 
-__all__ = ["mean_path_length", "run"]
+__all__ = ["SERIAL_BELOW", "run"]
+
+SERIAL_BELOW = 2000
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row_depth(X: np.ndarray, i: int, feature: np.ndarray, threshold: np.ndarray,
+               right: np.ndarray, value: np.ndarray,
+               offsets: np.ndarray) -> float:  # pragma: no cover - compiled
+    total = 0.0
+    for t in range(offsets.shape[0]):
+        node = offsets[t]
+        f = feature[node]
+        while f >= 0:
+            # branch-free step: the comparison is hard to predict, a select is not
+            go_right = X[i, f] >= threshold[node]
+            node = node + 1 + go_right * (offsets[t] + right[node] - node - 1)
+            f = feature[node]
+        total += value[node]
+    return total / offsets.shape[0]
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def mean_path_length(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
-                     right: np.ndarray, value: np.ndarray,
-                     offsets: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """Mean over trees of each row's path length (plus leaf correction)."""
-    n_rows = X.shape[0]
-    n_trees = offsets.shape[0]
-    out = np.empty(n_rows)
-    for i in prange(n_rows):
-        total = 0.0
-        for t in range(n_trees):
-            node = offsets[t]
-            f = feature[node]
-            while f >= 0:
-                # branch-free step: the comparison is hard to predict, a select is not
-                go_right = X[i, f] >= threshold[node]
-                node = node + 1 + go_right * (offsets[t] + right[node] - node - 1)
-                f = feature[node]
-            total += value[node]
-        out[i] = total / n_trees
+def _parallel(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
+              value: np.ndarray, offsets: np.ndarray) -> np.ndarray:  # pragma: no cover
+    out = np.empty(X.shape[0])
+    for i in prange(X.shape[0]):
+        out[i] = _row_depth(X, i, feature, threshold, right, value, offsets)
     return out
 
 
-def run(*args: Any) -> np.ndarray:
-    """Call :func:`mean_path_length` holding the process-wide kernel lock (numba's default threading
-    layer must not run two parallel kernels at once, e.g. from Dask worker threads).
+@njit(cache=True, nogil=True)
+def _serial(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
+            value: np.ndarray, offsets: np.ndarray) -> np.ndarray:  # pragma: no cover
+    out = np.empty(X.shape[0])
+    for i in range(X.shape[0]):
+        out[i] = _row_depth(X, i, feature, threshold, right, value, offsets)
+    return out
+
+
+def run(X: np.ndarray, *trees: Any) -> np.ndarray:
+    """Mean path length of each row of ``X`` over the trees (serial for a few rows; parallel
+    ones hold the process-wide kernel lock, as numba's default threading layer must not run
+    two parallel kernels at once, e.g. from Dask worker threads).
     """
+    if X.shape[0] < SERIAL_BELOW:
+        return np.asarray(_serial(X, *trees))
     with KERNEL_LOCK:
-        return np.asarray(mean_path_length(*args))
+        return np.asarray(_parallel(X, *trees))

@@ -46,7 +46,7 @@ class _ECDFDetector(BaseDetector):
         self.sorted_train_ = np.sort(np.ascontiguousarray(ref.T), axis=1)
         self.skew_sign_ = np.sign(np.nan_to_num(_skew(ref, axis=0, bias=True)))
 
-    _mode = 0  # ECOD; COPOD overrides
+    _mode = 0  # ECOD_MODE; COPOD sets COPOD_MODE
 
     def _kernel(self, X: np.ndarray, per_feature: bool) -> np.ndarray:
         from jupyter_ad.core.detectors._ecdf_kernel import run
