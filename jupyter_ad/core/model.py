@@ -131,7 +131,20 @@ class AnomalyModel:
             Rows with the columns the model was fitted on (in any order).
         extra_columns : {"error", "ignore"}, default "error"
             What to do with columns the model has never seen.
+
+        Returns
+        -------
+        DetectionResult
+            For a Dask DataFrame, a lazy Dask DataFrame with ``score``, ``label`` and
+            ``confidence`` columns instead, scored partition by partition (see
+            :mod:`jupyter_ad.engines.dask_engine`).
         """
+        from jupyter_ad.engines.dask_engine import is_dask_collection
+
+        if is_dask_collection(data):
+            from jupyter_ad.engines.dask_engine import score_dask
+
+            return score_dask(self, data, extra_columns=extra_columns)  # type: ignore[no-any-return]
         frame, X, report = self.transform(data, extra_columns=extra_columns)
         return DetectionResult(data=frame, scores=self.detector_.score_samples(X), model=self,
                                features=X, preprocessing=report,
@@ -163,6 +176,16 @@ class AnomalyModel:
             transformer = self.__dict__["_row_transformer"] = RowTransformer(self.preprocessor_)
         return float(self.detector_.score_samples(
             transformer.transform(row, extra_columns=extra_columns))[0])
+
+    def score_file(self, source: str | os.PathLike[str], target: str | os.PathLike[str],
+                   **kwargs: Any) -> dict[str, Any]:
+        """Stream a Parquet file too large for memory through the model into ``target``.
+
+        See :func:`jupyter_ad.io.stream.score_parquet` (``batch_rows``, ``progress``, ...).
+        """
+        from jupyter_ad.io.stream import score_parquet
+
+        return score_parquet(self, source, target, **kwargs)
 
     def predict(self, data: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Labels (1 = anomaly) of the rows of ``data``."""

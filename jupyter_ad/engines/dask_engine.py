@@ -1,0 +1,61 @@
+"""Scoring Dask DataFrames with a fitted model, partition by partition.
+
+Point it at a real cluster by creating a ``distributed.Client("tcp://scheduler:8786")`` before
+calling; without one, :func:`detect_dask` starts a local cluster for the call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jupyter_ad.engines.partition import score_partition
+from jupyter_ad.errors import OptionalDependencyError
+
+__all__ = ["is_dask_collection", "local_client", "score_dask"]
+
+INSTALL = "pip install 'jupyter-ad[dask]'  (or: pip install 'dask[dataframe,distributed]')"
+
+
+def _dask() -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - exercised without dask
+        raise OptionalDependencyError(f"Dask is needed for engine='dask': {INSTALL}") from exc
+    return dd
+
+
+def is_dask_collection(data: Any) -> bool:
+    """True for a Dask DataFrame (without importing Dask when it is not loaded)."""
+    return type(data).__module__.startswith("dask")
+
+
+def score_dask(model: Any, ddf: Any, *, extra_columns: str = "ignore") -> Any:
+    """A lazy Dask DataFrame with ``score``, ``label`` and ``confidence`` per row of ``ddf``."""
+    _dask()
+    meta = pd.DataFrame({"score": np.empty(0), "label": np.empty(0, dtype=np.int64),
+                         "confidence": np.empty(0)})
+    return ddf.map_partitions(score_partition, model, extra_columns=extra_columns, meta=meta)
+
+
+@contextlib.contextmanager
+def local_client(n_workers: int = 2) -> Iterator[Any]:
+    """The current ``distributed`` client, or a local cluster of ``n_workers`` processes for the
+    duration of the block.
+    """
+    try:
+        from distributed import Client, LocalCluster, get_client
+    except ImportError as exc:  # pragma: no cover - exercised without distributed
+        raise OptionalDependencyError(f"dask.distributed is needed: {INSTALL}") from exc
+    try:
+        yield get_client()
+        return
+    except ValueError:
+        pass
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
