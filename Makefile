@@ -6,12 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean system-deps
 
 demo: $(STAMP)
 	$(BIN)/jupyter-ad demo
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) system-deps lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check jupyter_ad tests benchmarks
@@ -19,8 +19,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The browser tests (tests/ui) drive Debian's Chromium; Playwright never downloads a browser.
+system-deps:
+	@test -x /usr/bin/chromium || command -v chromium >/dev/null || { \
+	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update && \
+	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

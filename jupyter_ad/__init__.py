@@ -26,6 +26,7 @@ from jupyter_ad.core.registry import (
     unregister_detector,
 )
 from jupyter_ad.core.result import DetectionResult
+from jupyter_ad.core.semi import learn_from_labels
 from jupyter_ad.data.quality import DataQualityReport, check_data
 from jupyter_ad.errors import *
 from jupyter_ad.errors import __all__ as _errors_all
@@ -43,6 +44,7 @@ __all__ = [
     "datasets",
     "detect",
     "fit",
+    "learn_from_labels",
     "list_detectors",
     "load",
     "load_ipython_extension",

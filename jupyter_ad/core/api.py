@@ -20,6 +20,7 @@ from jupyter_ad.errors import DataError, ParameterError
 __all__ = ["detect", "fit"]
 
 Algorithm = str | Sequence[str]
+_ENSEMBLE_OPTIONS = ("normalisation", "combination", "weights", "n_buckets")
 
 
 def fit(
@@ -34,6 +35,7 @@ def fit(
     exclude: Sequence[str] | None = None,
     preprocessing: dict[str, Any] | None = None,
     random_state: int | None = 0,
+    ensemble: dict[str, Any] | None = None,
 ) -> AnomalyModel:
     """Fit a model on ``data`` to score rows later with ``model.score(new)``.
 
@@ -41,7 +43,8 @@ def fit(
     """
     model, _, _, _ = _fit(data, algorithm, params=params, contamination=contamination,
                           threshold=threshold, top_k=top_k, features=features, exclude=exclude,
-                          preprocessing=preprocessing, random_state=random_state)
+                          preprocessing=preprocessing, random_state=random_state,
+                          ensemble=ensemble)
     return model
 
 
@@ -57,6 +60,7 @@ def detect(
     exclude: Sequence[str] | None = None,
     preprocessing: dict[str, Any] | None = None,
     random_state: int | None = 0,
+    ensemble: dict[str, Any] | None = None,
 ) -> DetectionResult:
     """Find the anomalies in ``data`` in one call.
 
@@ -84,6 +88,13 @@ def detect(
         ``impute``, ``categorical``, ``max_categories``, ``drop_constant``, ``drop_id_like``).
     random_state : int or None, default 0
         Seed for randomised detectors, so results are reproducible by default.
+    ensemble : dict, optional
+        How an ensemble (a list of algorithms, or ``"auto"`` when it resolves to several)
+        combines its members: ``normalisation`` ("zscore" default, "rank", "minmax"),
+        ``combination`` ("mean" default, "max", "median", "weighted", "aom", "moa"),
+        ``weights`` (a list with one positive number per member, or a dict name -> weight) and
+        ``n_buckets`` (groups for "aom"/"moa", default 2). Example:
+        ``ensemble={"combination": "aom", "normalisation": "rank"}``.
 
     Returns
     -------
@@ -101,7 +112,7 @@ def detect(
     model, frame, X, report = _fit(
         data, algorithm, params=params, contamination=contamination, threshold=threshold,
         top_k=top_k, features=features, exclude=exclude, preprocessing=preprocessing,
-        random_state=random_state)
+        random_state=random_state, ensemble=ensemble)
     return DetectionResult(data=frame, scores=model.detector_.decision_scores_, model=model,
                            features=X, preprocessing=report,
                            threshold_rule=model.threshold_rule_)
@@ -110,7 +121,8 @@ def detect(
 def _fit(data: Any, algorithm: Algorithm, *, params: dict[str, Any] | None,
          contamination: Any, threshold: Any, top_k: Any, features: Sequence[str] | None,
          exclude: Sequence[str] | None, preprocessing: dict[str, Any] | None,
-         random_state: int | None) -> tuple[AnomalyModel, Any, Any, Any]:
+         random_state: int | None,
+         ensemble: dict[str, Any] | None = None) -> tuple[AnomalyModel, Any, Any, Any]:
     if not Interval(int, 0, None, allow_none=True).accepts(random_state):
         raise ParameterError(f"random_state must be an integer >= 0 or None, got {random_state!r}.")
     if preprocessing is not None and not isinstance(preprocessing, dict):
@@ -132,15 +144,24 @@ def _fit(data: Any, algorithm: Algorithm, *, params: dict[str, Any] | None,
             "score a single row, fit a model on more data and use model.score(row)."
         )
     X = preprocessor.fit_transform(frame)
+    if _is_auto(algorithm) and params:
+        raise ParameterError(
+            "params need a named algorithm: 'auto' picks its detectors from the data. Name "
+            "one, e.g. algorithm='iforest', params={'n_estimators': 300}, or a list with "
+            "params per detector."
+        )
     resolved, reason = (choose_algorithm(*X.shape) if _is_auto(algorithm)
                         else (_check_algorithm(algorithm), ""))
-    detector = _build(resolved, params if not _is_auto(algorithm) else None, random_state)
+    combine_options = _check_ensemble(ensemble, resolved, explicit=not _is_auto(algorithm))
+    detector = _build(resolved, params if not _is_auto(algorithm) else None, random_state,
+                      combine_options)
     _, seconds = timed(detector.fit, X)
     rule = resolve_threshold(detector.decision_scores_, contamination=contamination,
                              threshold=threshold, top_k=top_k)
     model = AnomalyModel(algorithm=resolved, params=dict(params or {}), detector=detector,
                          preprocessor=preprocessor, threshold_rule=rule, auto_reason=reason)
     model.record_training(X, seconds)
+    model.keep_reference_rows(frame, detector.decision_scores_)
     return model, frame, X, preprocessor.report_
 
 
@@ -162,8 +183,37 @@ def _check_algorithm(algorithm: Any) -> str | list[str]:
     )
 
 
+def _check_ensemble(ensemble: Any, resolved: str | list[str],
+                    explicit: bool) -> dict[str, Any]:
+    """Validate the ``ensemble=`` options; weights given by name become a list."""
+    if ensemble is None:
+        return {}
+    if not isinstance(ensemble, dict):
+        raise ParameterError(f"ensemble must be a dict of options, got {ensemble!r}.")
+    unknown = [k for k in ensemble if k not in _ENSEMBLE_OPTIONS]
+    if unknown:
+        raise ParameterError(f"Unknown ensemble option {unknown[0]!r}. Allowed: "
+                             f"{', '.join(_ENSEMBLE_OPTIONS)}.")
+    if isinstance(resolved, str):
+        if explicit:
+            raise ParameterError("ensemble= applies to a list of algorithms, e.g. "
+                                 "algorithm=['iforest', 'knn']; got the single detector "
+                                 f"{resolved!r}.")
+        return {}  # "auto" chose a single detector (tiny data): nothing to combine
+    options = dict(ensemble)
+    weights = options.get("weights")
+    if isinstance(weights, dict):
+        missing = [n for n in resolved if n not in weights]
+        extra = [n for n in weights if n not in resolved]
+        if missing or extra:
+            raise ParameterError(f"ensemble weights given by name need exactly the detectors "
+                                 f"{resolved}; got {list(weights)}.")
+        options["weights"] = [weights[n] for n in resolved]
+    return options
+
+
 def _build(resolved: str | list[str], params: dict[str, Any] | None,
-           random_state: int | None) -> BaseDetector:
+           random_state: int | None, ensemble: dict[str, Any] | None = None) -> BaseDetector:
     if params is not None and not isinstance(params, dict):
         raise ParameterError(f"params must be a dict, got {params!r}.")
     if isinstance(resolved, str):
@@ -177,7 +227,7 @@ def _build(resolved: str | list[str], params: dict[str, Any] | None,
         )
     members = [_seeded(build_detector(name, params.get(name)), random_state)
                for name in resolved]
-    return EnsembleDetector(members)
+    return EnsembleDetector(members, **(ensemble or {}))
 
 
 def _seeded(detector: BaseDetector, random_state: int | None) -> BaseDetector:

@@ -3,11 +3,12 @@
 The rule, in order:
 
 * **Fewer than 3 rows**: ``ecod`` (parameter-free and defined for any row count).
-* **Up to 100,000 rows**: an ensemble of ``iforest``, ``copod`` and ``knn``: three different
-  views of "unusual" (isolation by random splits, extreme values in single features, distance
-  to the nearest neighbours). Each member's scores are put on one scale with robust z-scores of
-  its training scores, then averaged.
-* **More rows**: ``iforest`` + ``copod`` (both linear in the number of rows; exact k-NN is
+* **Up to 50,000 rows, while exact k-NN stays cheap** (``n_rows ** 2 * n_features`` at most
+  ``5e10``, i.e. 50,000 rows at 20 features): an ensemble of ``iforest``, ``copod`` and
+  ``knn``: three different views of "unusual" (isolation by random splits, extreme values in
+  single features, distance to the nearest neighbours). Each member's scores are put on one
+  scale with robust z-scores of its training scores, then averaged.
+* **Larger data**: ``iforest`` + ``copod`` (both linear in the number of rows; exact k-NN is
   quadratic).
 
 Measured on the 22 ADBench files in ``../shared/datasets`` (fit on all rows and score them,
@@ -18,18 +19,20 @@ ensemble, 0.792 for Isolation Forest alone, 0.786 for iforest + copod, 0.766 for
 
 from __future__ import annotations
 
-__all__ = ["LARGE_DATA_ROWS", "choose_algorithm"]
+__all__ = ["KNN_MAX_WORK", "LARGE_DATA_ROWS", "choose_algorithm"]
 
-LARGE_DATA_ROWS = 100_000
+LARGE_DATA_ROWS = 50_000
+KNN_MAX_WORK = 5e10
 
 
 def choose_algorithm(n_rows: int, n_features: int) -> tuple[list[str] | str, str]:
     """The algorithm(s) ``"auto"`` resolves to, and a one-line reason."""
     if n_rows < 3:
         return "ecod", f"only {n_rows} rows: ECOD needs no neighbours or sub-samples"
-    if n_rows <= LARGE_DATA_ROWS:
+    if n_rows <= LARGE_DATA_ROWS and float(n_rows) ** 2 * n_features <= KNN_MAX_WORK:
         return (["iforest", "copod", "knn"],
                 "iforest + copod + knn (robust z-score mean): random-split isolation, "
                 "per-feature tails and neighbour distance")
     return (["iforest", "copod"],
-            f"more than {LARGE_DATA_ROWS:,} rows: iforest + copod, both linear in the rows")
+            f"{n_rows:,} rows x {n_features} features is too large for exact k-NN: iforest + "
+            "copod, both linear in the rows")

@@ -10,9 +10,11 @@ score seconds and peak memory (traced Python + numpy allocations).
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -100,6 +102,14 @@ class ComparisonResult:
                                         self.labels[known].astype(int))
         raise ParameterError(f"Unknown plot kind {kind!r}; use 'leaderboard', 'curves' or "
                              "'agreement'.")
+
+    def to_html(self, path: str | os.PathLike[str], **kwargs: Any) -> Path:
+        """Write a one-file HTML report (leaderboard, curves, agreement) that opens offline;
+        see :func:`jupyter_ad.report.write_comparison_html`. Returns the path written.
+        """
+        from jupyter_ad.report import write_comparison_html
+
+        return write_comparison_html(self, path, **kwargs)
 
     def __repr__(self) -> str:
         return (f"ComparisonResult(detectors={len(self.scores)}, best={self.best!r}, "

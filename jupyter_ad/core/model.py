@@ -97,6 +97,18 @@ class AnomalyModel:
             "fit_seconds": round(float(fit_seconds), 4),
         }
 
+    def keep_reference_rows(self, frame: pd.DataFrame, scores: np.ndarray,
+                            n_rows: int = 500) -> None:
+        """Keep a seeded sample of up to ``n_rows`` training rows scored normal, as given.
+
+        Explanations contrast a row with these (so ``model.score(new).explain(i)`` compares
+        with real normal rows); they are saved with the model.
+        """
+        normal = np.flatnonzero(scores <= self.threshold)
+        if normal.size > n_rows:
+            normal = np.sort(np.random.default_rng(0).choice(normal, n_rows, replace=False))
+        self.reference_rows_ = frame.iloc[normal].copy()
+
     def deviations(self, X: np.ndarray) -> np.ndarray:
         """Robust z-scores of preprocessed rows against the training data."""
         return np.asarray((X - self.center_) / self.spread_)

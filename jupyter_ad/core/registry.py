@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "jupyter_ad.detectors"
+_BUILTIN_SOURCES = ("jupyter-ad", "pyod", "scikit-learn")
 
 
 @dataclass(frozen=True)
@@ -197,8 +198,11 @@ def _factory_for(
 
 
 def unregister_detector(name: str) -> None:
-    """Remove a user-registered detector."""
+    """Remove a detector registered by the user or a package (built-ins stay)."""
     _ensure_loaded()
+    info = _REGISTRY.get(name)
+    if info is not None and info.source in _BUILTIN_SOURCES:
+        raise ParameterError(f"{name!r} is a built-in detector and cannot be unregistered.")
     _REGISTRY.pop(name, None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -130,6 +132,24 @@ class DetectionResult:
             "deviation": z[np.arange(len(idx)), best] if len(idx) else [],
         })
 
+    def explain(self, i: Any, **kwargs: Any) -> Any:
+        """Why row ``i`` (index label or position) is anomalous: an ``Explanation``.
+
+        See :func:`jupyter_ad.explain.explain_row` for the options (imports LIME now).
+        """
+        from jupyter_ad.explain import explain_row
+
+        return explain_row(self, i, **kwargs)
+
+    def feature_importance(self, **kwargs: Any) -> pd.DataFrame:
+        """Columns ranked by how much they drive the top anomalies (LIME, imported now).
+
+        See :func:`jupyter_ad.explain.feature_importance` for the options.
+        """
+        from jupyter_ad.explain import feature_importance
+
+        return feature_importance(self, **kwargs)
+
     def summary(self) -> str:
         """A few plain sentences: how many anomalies, how sure, which columns drive them."""
         n, k = self.scores.size, self.n_anomalies
@@ -156,6 +176,53 @@ class DetectionResult:
             lines.append("Columns not used: " + ", ".join(f"{c} ({w})" for c, w in
                                                             dropped.items()) + ".")
         return "\n".join(lines)
+
+    def plot(self, kind: str = "overview", **kwargs: Any) -> Any:
+        """An Altair chart of this result; imports :mod:`jupyter_ad.charts` (and altair) now.
+
+        Parameters
+        ----------
+        kind : {"overview", "histogram", "scatter"}, default "overview"
+            :func:`~jupyter_ad.charts.overview`, :func:`~jupyter_ad.charts.score_histogram`
+            or :func:`~jupyter_ad.charts.score_scatter`.
+        **kwargs
+            Passed on to that function, e.g. ``bins=60`` or ``max_points=2000``.
+        """
+        kinds = {"overview": "overview", "histogram": "score_histogram",
+                 "scatter": "score_scatter"}
+        if kind not in kinds:
+            raise ParameterError(f"kind must be one of {', '.join(kinds)}; got {kind!r}.")
+        from jupyter_ad import charts
+
+        return getattr(charts, kinds[kind])(self, **kwargs)
+
+    def to_html(self, path: str | os.PathLike[str], **kwargs: Any) -> Path:
+        """Write a one-file HTML report (summary, charts, top rows, explanations) that opens
+        offline; see :func:`jupyter_ad.report.write_html` for ``title``, ``n_top``,
+        ``n_explain``. Returns the path written.
+        """
+        from jupyter_ad.report import write_html
+
+        return write_html(self, path, **kwargs)
+
+    def tune_threshold(self, labels: Any = None, **kwargs: Any) -> Any:
+        """Choose the threshold from labelled rows (or ``feedback``): a ``ThresholdChoice``.
+
+        See :func:`jupyter_ad.core.threshold_tuning.tune_threshold` for the options
+        (``cost_false_negative``, ``cost_false_positive``, ``objective``); ``.apply()`` it.
+        """
+        from jupyter_ad.core.threshold_tuning import tune_threshold
+
+        return tune_threshold(self, labels, **kwargs)
+
+    def learn(self, labels: Any = None, **kwargs: Any) -> DetectionResult:
+        """A new result re-ranked with labelled rows (or ``feedback``).
+
+        See :func:`jupyter_ad.learn_from_labels`.
+        """
+        from jupyter_ad.core.semi import learn_from_labels
+
+        return learn_from_labels(self, labels, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict of everything above (lists of plain numbers)."""

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jupyter_ad._warn import warn_user
 from jupyter_ad.core.params import Choice, Interval, check_params
 from jupyter_ad.data.columns import classify_column, coerce_datetime, coerce_numeric
 from jupyter_ad.data.schema import FeatureSchema, select_columns
@@ -38,6 +39,7 @@ from jupyter_ad.errors import (
 __all__ = ["PreprocessingReport", "Preprocessor"]
 
 _STATS_ROWS = 200_000
+_ID_MIN_ROWS = 20  # fewer rows than this: a column of distinct values is not called an ID
 _DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
 
 
@@ -134,6 +136,7 @@ class Preprocessor:
     def fit_transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Learn the columns' kinds and statistics from ``frame`` and transform it."""
         check_params("preprocessing", self.get_params(), self._rules)
+        all_columns = [str(c) for c in frame.columns]
         frame = select_columns(frame, self.features, self.exclude)
         report = PreprocessingReport(scaling=self.scaling)
         kinds: dict[str, str] = {}
@@ -145,14 +148,17 @@ class Preprocessor:
             else:
                 kinds[name] = kind
         for name, why in report.dropped.items():
-            warnings.warn(f"Column {name!r} dropped: {why}.", DataQualityWarning, stacklevel=3)
+            warn_user(f"Column {name!r} dropped: {why}.", DataQualityWarning)
         if not kinds:
             detail = "; ".join(f"{c!r}: {w}" for c, w in report.dropped.items())
             raise NoUsableColumnsError(
                 f"No usable column is left ({detail or 'no columns'}). Give at least one column "
                 "with varying numbers, categories or dates, or turn off drop_constant/drop_id_like."
             )
-        self.schema_ = FeatureSchema.from_frame(frame, kinds, dropped=list(report.dropped))
+        # columns left out at fit time (dropped, excluded, not in features) may come back when
+        # scoring: they are known, and ignored
+        self.schema_ = FeatureSchema.from_frame(
+            frame, kinds, dropped=[c for c in all_columns if c not in kinds])
         self.columns_ = list(kinds)
         self.kinds_ = kinds
         self._fit_encodings(frame, report)
@@ -174,7 +180,9 @@ class Preprocessor:
         if self.drop_constant and _is_constant(values, kind):
             return "constant (a single value)"
         integer = kind == "numeric" and pd.api.types.is_integer_dtype(values.dtype)
-        if not self.drop_id_like or len(values) < 3 or not (kind == "categorical" or integer):
+        if not self.drop_id_like or len(values) < _ID_MIN_ROWS or not (
+            kind == "categorical" or integer
+        ):
             return ""
         if values.nunique() < len(values):
             return ""
@@ -255,7 +263,7 @@ class Preprocessor:
         text = values.astype("string").fillna("<missing>")
         if self.categorical == "onehot":
             top = list(shares.index[: self.max_categories])
-            codes = pd.Categorical(text, categories=top).codes
+            codes = pd.Index(top).get_indexer(text)  # -1 for categories outside the top
             out = np.zeros((len(text), len(top) + 1))
             out[np.arange(len(text)), np.where(codes < 0, len(top), codes)] = 1.0
             return out

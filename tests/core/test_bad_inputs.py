@@ -49,7 +49,7 @@ CASES = [
      "'z'"),
     ("only constant columns", lambda p: ad.detect(pd.DataFrame({"a": [1] * 9, "b": ["x"] * 9})),
      ad.NoUsableColumnsError, "constant"),
-    ("only an id column", lambda p: ad.detect(pd.DataFrame({"id": [f"u{i}" for i in range(9)]})),
+    ("only an id column", lambda p: ad.detect(pd.DataFrame({"id": [f"u{i}" for i in range(30)]})),
      ad.NoUsableColumnsError, "ID"),
     ("only missing values", lambda p: ad.detect(pd.DataFrame({"a": [np.nan] * 9})),
      ad.NoUsableColumnsError, "missing"),
@@ -178,3 +178,19 @@ def test_function_detector_returning_wrong_length():
 
 def test_there_are_at_least_30_distinct_bad_inputs():
     assert len(CASES) + len(SCORING_CASES) >= 30
+
+
+def test_params_without_a_named_algorithm_are_refused():
+    with pytest.raises(ad.ParameterError, match="params need a named algorithm"):
+        ad.detect(DF, params={"n_estimators": 10})
+
+
+def test_columns_left_out_at_fit_time_may_come_back_when_scoring():
+    model = ad.fit(DF.assign(note="x", label=1), exclude=["label"])
+    res = model.score(DF.assign(note="x", label=0))
+    assert len(res) == len(DF)
+
+
+def test_built_in_detectors_cannot_be_unregistered():
+    with pytest.raises(ad.ParameterError, match="built-in"):
+        ad.unregister_detector("iforest")

@@ -2,19 +2,38 @@
 
 Each member's scores are normalised with statistics of its *training* scores, so a row's
 ensemble score never depends on the other rows being scored.
+
+Combinations (for a row with normalised member scores ``s_1 .. s_m``):
+
+* ``"mean"`` (default), ``"max"``, ``"median"``: of all members (``"mean"`` honours
+  ``weights`` when given).
+* ``"weighted"``: the weighted mean with the required ``weights`` (one positive number per
+  member).
+* ``"aom"`` (average of maximum): the members are split, in order, into ``n_buckets`` groups of
+  (nearly) equal size; the maximum within each group, then the mean over the groups.
+* ``"moa"`` (maximum of average): the mean within each group, then the maximum over groups.
+
+AOM and MOA follow Aggarwal and Sathe, "Theoretical foundations and algorithms for outlier
+ensembles" (SIGKDD Explorations, 2015); PyOD's ``pyod.models.combination`` is not used (it
+needs the optional ``combo`` package).
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
 
 from jupyter_ad.core.detectors.base import BaseDetector
-from jupyter_ad.core.params import Choice
+from jupyter_ad.core.params import Choice, Interval, check_params
+from jupyter_ad.errors import ParameterError
 
-__all__ = ["EnsembleDetector", "normalise"]
+__all__ = ["COMBINATIONS", "NORMALISATIONS", "EnsembleDetector", "combine", "normalise"]
+
+NORMALISATIONS = ("rank", "zscore", "minmax")
+COMBINATIONS = ("mean", "max", "median", "weighted", "aom", "moa")
 
 
 def normalise(scores: np.ndarray, train_sorted: np.ndarray, method: str) -> np.ndarray:
@@ -35,6 +54,32 @@ def normalise(scores: np.ndarray, train_sorted: np.ndarray, method: str) -> np.n
     return (scores - lo_v) / ((hi_v - lo_v) or 1.0)
 
 
+def combine(stacked: np.ndarray, combination: str, *, weights: Any = None,
+            n_buckets: int = 2) -> np.ndarray:
+    """Combine normalised member scores ``stacked`` (members x rows) into one score per row.
+
+    Parameters
+    ----------
+    stacked : ndarray of shape (n_members, n_rows)
+    combination : str
+        One of :data:`COMBINATIONS` (see module docstring).
+    weights : sequence of float, optional
+        One positive weight per member, for ``"mean"`` and ``"weighted"``.
+    n_buckets : int, default 2
+        Number of groups for ``"aom"`` and ``"moa"`` (members split in order).
+    """
+    if combination == "max":
+        return np.asarray(stacked.max(axis=0))
+    if combination == "median":
+        return np.asarray(np.median(stacked, axis=0))
+    if combination in ("aom", "moa"):
+        groups = np.array_split(np.arange(stacked.shape[0]), n_buckets)
+        if combination == "aom":
+            return np.asarray(np.mean([stacked[g].max(axis=0) for g in groups], axis=0))
+        return np.asarray(np.max([stacked[g].mean(axis=0) for g in groups], axis=0))
+    return np.asarray(np.average(stacked, axis=0, weights=weights))
+
+
 class EnsembleDetector(BaseDetector):
     """Combine several detectors.
 
@@ -44,30 +89,71 @@ class EnsembleDetector(BaseDetector):
         Unfitted members; cloned in ``fit``.
     normalisation : {"rank", "zscore", "minmax"}, default "zscore"
         How member scores are put on a common scale (see :func:`normalise`).
-    combination : {"mean", "max", "median"}, default "mean"
-        How the normalised member scores of a row are combined.
+    combination : {"mean", "max", "median", "weighted", "aom", "moa"}, default "mean"
+        How the normalised member scores of a row are combined (see module docstring).
     weights : list of float, optional
-        Member weights for ``"mean"``.
+        One positive weight per member, for ``"mean"`` and (required) ``"weighted"``.
+    n_buckets : int, default 2
+        Number of member groups for ``"aom"`` and ``"moa"``; at most the number of members.
     """
 
     _param_rules = {
-        "normalisation": Choice(("rank", "zscore", "minmax")),
-        "combination": Choice(("mean", "max", "median")),
+        "normalisation": Choice(NORMALISATIONS),
+        "combination": Choice(COMBINATIONS),
+        "n_buckets": Interval(int, 1, None),
     }
 
     def __init__(self, detectors: list[Any] | None = None, normalisation: str = "zscore",
-                 combination: str = "mean", weights: list[float] | None = None) -> None:
+                 combination: str = "mean", weights: list[float] | None = None,
+                 n_buckets: int = 2) -> None:
         self.detectors = detectors
         self.normalisation = normalisation
         self.combination = combination
         self.weights = weights
+        self.n_buckets = n_buckets
+
+    def fit(self, X: Any, y: Any = None) -> EnsembleDetector:
+        """Check the member options, then fit every member on ``X`` and return ``self``."""
+        check_params(type(self).__name__, self.get_params(deep=False), self._param_rules)
+        self._check_members()
+        super().fit(X, y)
+        return self
+
+    def _check_members(self) -> None:
+        n = len(self.detectors or [])
+        if n == 0:
+            raise ParameterError("An ensemble needs at least one detector.")
+        if self.weights is not None:
+            if self.combination not in ("mean", "weighted"):
+                raise ParameterError(
+                    f"weights apply to combination 'mean' or 'weighted', not "
+                    f"{self.combination!r}; drop weights or change the combination."
+                )
+            w = list(self.weights) if isinstance(self.weights, list | tuple | np.ndarray) else None
+            if w is None or len(w) != n:
+                raise ParameterError(
+                    f"weights must be a list of {n} numbers (one per detector), got "
+                    f"{self.weights!r}."
+                )
+            bad = [v for v in w if isinstance(v, bool) or not isinstance(v, numbers.Real)
+                   or not np.isfinite(float(v)) or float(v) <= 0]
+            if bad:
+                raise ParameterError(
+                    f"weights must be finite numbers > 0, got {bad[0]!r} in {self.weights!r}."
+                )
+        elif self.combination == "weighted":
+            raise ParameterError(
+                f"combination='weighted' needs weights: a list of {n} positive numbers."
+            )
+        if self.combination in ("aom", "moa") and isinstance(self.n_buckets, numbers.Integral) \
+                and self.n_buckets > n:
+            raise ParameterError(
+                f"n_buckets={self.n_buckets} is more than the {n} detectors of the ensemble; "
+                f"use 1 to {n} groups."
+            )
 
     def _fit(self, X: np.ndarray) -> None:
         self.detectors_ = [clone(d).fit(X) for d in (self.detectors or [])]
-        if not self.detectors_:
-            from jupyter_ad.errors import ParameterError
-
-            raise ParameterError("An ensemble needs at least one detector.")
         self.train_sorted_ = [np.sort(d.decision_scores_) for d in self.detectors_]
 
     def _combine(self, per_member: list[np.ndarray]) -> np.ndarray:
@@ -75,11 +161,8 @@ class EnsembleDetector(BaseDetector):
             normalise(s, ref, self.normalisation)
             for s, ref in zip(per_member, self.train_sorted_, strict=True)
         ])
-        if self.combination == "max":
-            return np.asarray(stacked.max(axis=0))
-        if self.combination == "median":
-            return np.asarray(np.median(stacked, axis=0))
-        return np.asarray(np.average(stacked, axis=0, weights=self.weights))
+        weights = None if self.weights is None else np.asarray(self.weights, dtype=np.float64)
+        return combine(stacked, self.combination, weights=weights, n_buckets=self.n_buckets)
 
     def _training_scores(self, X: np.ndarray) -> np.ndarray:
         return self._combine([d.decision_scores_ for d in self.detectors_])

@@ -1,0 +1,93 @@
+"""Helpers shared by the chart modules: validation, inline payloads, downsampling."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from jupyter_ad.errors import ParameterError
+
+__all__ = [
+    "ANOMALY_COLOR",
+    "NORMAL_COLOR",
+    "check_int",
+    "downsample_index",
+    "field",
+    "inline",
+    "plain_frame",
+    "require_columns",
+    "vl_type",
+]
+
+VLType = Literal["quantitative", "temporal", "nominal"]
+
+ANOMALY_COLOR = "#d62728"
+NORMAL_COLOR = "#4c78a8"
+
+
+def check_int(name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int, or :class:`ParameterError` if it is not a whole number >= minimum."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ParameterError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def inline(frame: pd.DataFrame) -> alt.InlineData:
+    """The rows of ``frame`` as inline Vega-Lite values (JSON-safe, no row-count limit).
+
+    Passing :class:`altair.InlineData` instead of a DataFrame skips Altair's 5,000-row
+    guard: every chart here bounds its payload itself.
+    """
+    clean = alt.utils.sanitize_pandas_dataframe(frame.reset_index(drop=True))
+    return alt.InlineData(values=clean.to_dict(orient="records"))
+
+
+def plain_frame(obj: Any, what: str) -> pd.DataFrame:
+    """``obj`` as a DataFrame: a DataFrame itself, or the result of ``obj.to_frame()``."""
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    to_frame = getattr(obj, "to_frame", None)
+    if callable(to_frame):
+        frame = to_frame()
+        if isinstance(frame, pd.DataFrame):
+            return frame
+    raise ParameterError(f"{what} must be a pandas DataFrame or have a .to_frame() method "
+                         f"returning one; got {type(obj).__name__}.")
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise :class:`ParameterError` naming the missing columns of ``frame``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(f"{what} needs the column(s) {', '.join(missing)}; it has "
+                             f"{', '.join(map(str, frame.columns)) or 'none'}.")
+
+
+def downsample_index(n: int, max_points: int) -> np.ndarray:
+    """At most ``max_points`` evenly spread positions in ``range(n)``, first and last kept."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(np.int64))
+
+
+def field(name: Any) -> str:
+    """A column name as a Vega-Lite field string (dots and brackets escaped)."""
+    text = str(name)
+    for ch in ("\\", ".", "[", "]"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def vl_type(series: pd.Series) -> VLType:
+    """The Vega-Lite type of a column: quantitative, temporal or nominal."""
+    if pd.api.types.is_bool_dtype(series):
+        return "nominal"
+    if pd.api.types.is_numeric_dtype(series):
+        return "quantitative"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "temporal"
+    return "nominal"

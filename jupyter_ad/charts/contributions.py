@@ -1,0 +1,103 @@
+"""The per-feature contributions of one explained row, as a horizontal bar chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from jupyter_ad.charts._common import (
+    ANOMALY_COLOR,
+    NORMAL_COLOR,
+    inline,
+    plain_frame,
+    require_columns,
+)
+
+__all__ = ["feature_contributions"]
+
+TOWARDS_ANOMALY, TOWARDS_NORMAL = "towards anomalous", "towards normal"
+
+
+def feature_contributions(explanation: Any) -> alt.Chart:
+    """Horizontal bars of how much each feature pushes one row towards anomalous.
+
+    Parameters
+    ----------
+    explanation : Explanation or pandas.DataFrame
+        Anything with a ``to_frame()`` method (optionally ``row`` and ``score`` attributes,
+        used in the title), or the frame itself. Columns ``feature`` and ``contribution`` are
+        required; ``value``, ``normal_low``, ``normal_high``, ``deviation`` and ``detail`` go
+        in the tooltip when present.
+
+    Returns
+    -------
+    altair.Chart
+        ``mark: bar``, one bar per feature, the largest contribution on top; positive
+        contributions (towards anomalous) and negative ones are coloured differently.
+
+    Raises
+    ------
+    ParameterError
+        If ``explanation`` is not a frame and has no ``to_frame()``, or lacks the columns.
+    """
+    source = plain_frame(explanation, "explanation")
+    require_columns(source, ["feature", "contribution"], "feature_contributions")
+    frame = pd.DataFrame({
+        "feature": source["feature"].astype(str).to_numpy(),
+        "contribution": pd.to_numeric(source["contribution"], errors="coerce").to_numpy(),
+    })
+    frame["direction"] = np.where(frame["contribution"] >= 0, TOWARDS_ANOMALY, TOWARDS_NORMAL)
+    tooltip: list[Any] = [alt.Tooltip("feature:N"),
+                          alt.Tooltip("contribution:Q", format=".4g")]
+    if "value" in source.columns:
+        frame["value"] = [_text(v) for v in source["value"]]
+        tooltip.append(alt.Tooltip("value:N", title="value in this row"))
+    if {"normal_low", "normal_high"} <= set(source.columns):
+        frame["normal_range"] = [_range(lo, hi) for lo, hi in
+                                 zip(source["normal_low"], source["normal_high"], strict=True)]
+        tooltip.append(alt.Tooltip("normal_range:N", title="normal range"))
+    if "deviation" in source.columns:
+        frame["deviation"] = pd.to_numeric(source["deviation"], errors="coerce").to_numpy()
+        tooltip.append(alt.Tooltip("deviation:Q", format=".3g"))
+    if "detail" in source.columns:
+        frame["detail"] = [_text(v) for v in source["detail"]]
+        tooltip.append(alt.Tooltip("detail:N", title="why"))
+    frame = frame.sort_values("contribution", ascending=False, kind="stable",
+                              na_position="last")
+    order = frame["feature"].tolist()
+
+    row, score = getattr(explanation, "row", None), getattr(explanation, "score", None)
+    text = "Feature contributions" + (f" for row {row!r}" if row is not None else "")
+    if isinstance(score, int | float | np.number):
+        text += f" (score {float(score):.4g})"
+    return alt.Chart(inline(frame), title=alt.TitleParams(
+        text=text, subtitle="positive = pushes the row towards anomalous",
+    )).mark_bar().encode(
+        x=alt.X("contribution:Q", title="contribution"),
+        y=alt.Y("feature:N", sort=order, title=None),
+        color=alt.Color("direction:N", title=None, scale=alt.Scale(
+            domain=[TOWARDS_ANOMALY, TOWARDS_NORMAL], range=[ANOMALY_COLOR, NORMAL_COLOR])),
+        tooltip=tooltip,
+    ).properties(width=400, height=alt.Step(18))
+
+
+def _range(low: Any, high: Any) -> str:
+    """``"low to high"``, one side only if the other is missing, or ``""``."""
+    lo, hi = _text(low), _text(high)
+    return f"{lo} to {hi}" if lo and hi else lo or hi
+
+
+def _text(value: Any) -> str:
+    """A cell as short text: numbers to 4 significant digits, missing as an empty string."""
+    if isinstance(value, list | tuple | set | np.ndarray):
+        return ", ".join(_text(v) for v in value)
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | float | np.number):
+        return f"{float(value):.4g}"
+    return str(value)

@@ -1,0 +1,206 @@
+"""Learning from a few labels: re-rank an unsupervised result semi-supervised.
+
+:func:`learn_from_labels` takes a :class:`~jupyter_ad.core.result.DetectionResult` and a few
+labelled rows (1 = true anomaly, 0 = normal, missing = unlabelled; or ``result.feedback``) and
+returns a new result whose score of a row adds three pieces of evidence, each on a 0..1 scale:
+
+1. **the unsupervised score**, as its rank among the training scores of the original detector;
+2. **closeness to a labelled anomaly**: ``exp(-d^2 / 2h^2)``, with ``d`` the distance to the
+   nearest labelled anomaly in the standardised feature space and ``h`` the median distance of
+   a row to its 20th nearest neighbour (the scale at which rows count as "near" in this data),
+   minus the same kernel for the nearest labelled *normal* row;
+3. **a logistic regression** (class-balanced, ``C = 1``) of the labelled anomalies against the
+   labelled normal rows plus up to 2,000 pseudo-normal rows (a random sample of the lower half of
+   the unsupervised scores), on the standardised features and the unsupervised rank, as the
+   rank of its decision value among the rows learnt from.
+
+Measured on the 22 ADBench files (``benchmarks/semi_supervised.py``: 1% of the anomalies
+labelled, at least 2, nothing else; 3 seeds), mean average precision on the unlabelled rows
+rises from 0.419 to 0.695 (+66%; better on 18 files, worse on 4, worst Ionosphere -21%).
+Closeness alone (with the unsupervised rank) gives 0.653 and the regression alone 0.558:
+closeness helps most where anomalies form groups, the regression where they share a direction.
+
+Everything the new score needs is kept in a :class:`ReRankedDetector` that wraps the original
+detector, so ``new_result.model.score(rows)`` scores new rows the same way, one at a time or in
+a batch, and the model saves and loads like any other.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import NearestNeighbors
+
+from jupyter_ad.core.detectors.base import BaseDetector, finite_scores
+from jupyter_ad.core.detectors.ensemble import normalise
+from jupyter_ad.core.threshold_tuning import labels_array
+from jupyter_ad.core.thresholds import resolve_threshold
+from jupyter_ad.errors import ParameterError
+
+if TYPE_CHECKING:
+    from jupyter_ad.core.result import DetectionResult
+
+__all__ = ["ReRankedDetector", "learn_from_labels"]
+
+_CLIP = 10.0
+_NEIGHBOURS = 20
+_BANDWIDTH_SAMPLE = 1000
+
+
+class ReRankedDetector(BaseDetector):
+    """A fitted detector re-ranked with labels (see module docstring).
+
+    Parameters
+    ----------
+    base : BaseDetector
+        The fitted unsupervised detector; it is not re-fitted.
+    max_negatives : int, default 2000
+        Pseudo-normal rows sampled from the lower half of the unsupervised scores.
+    random_state : int or None, default 0
+        Seed of the samples (pseudo-normal rows, bandwidth rows).
+    """
+
+    def __init__(self, base: BaseDetector | None = None, max_negatives: int = 2000,
+                 random_state: int | None = 0) -> None:
+        self.base = base
+        self.max_negatives = max_negatives
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None, base_scores: Any = None) -> ReRankedDetector:
+        """Learn the re-ranking from rows ``X`` with labels ``y`` (1, 0 or NaN).
+
+        ``base_scores`` are the unsupervised scores of these rows (default: scored by
+        ``base``), so the training scores of the original fit can be reused.
+        """
+        if self.base is None or not hasattr(self.base, "decision_scores_"):
+            raise ParameterError("ReRankedDetector needs a fitted base detector.")
+        self.n_features_in_ = self.base.n_features_in_
+        X = self._check_array(X, fitting=False)
+        y = np.asarray(y, dtype=np.float64).ravel()
+        if y.size != X.shape[0]:
+            raise ParameterError(f"Got {y.size} labels for {X.shape[0]} rows.")
+        pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+        if pos.size == 0:
+            raise ParameterError("Learning from labels needs at least one row labelled 1 "
+                                 "(a true anomaly); mark one in the panel or pass labels=.")
+        base = (self.base.score_samples(X) if base_scores is None
+                else finite_scores(base_scores))
+        self.base_sorted_ = np.sort(self.base.decision_scores_)
+        rng = np.random.default_rng(self.random_state)
+        med = np.median(X, axis=0)
+        q1, q3 = np.percentile(X, [25, 75], axis=0)
+        std = X.std(axis=0)
+        spread = (q3 - q1) / 1.349
+        self.center_ = med
+        self.scale_ = np.where(spread > 0, spread, np.where(std > 0, std, 1.0))
+        z = self._standardise(X)
+        sample = rng.choice(len(z), min(_BANDWIDTH_SAMPLE, len(z)), replace=False)
+        k = min(_NEIGHBOURS, len(z) - 1)
+        if k >= 1:
+            dist = NearestNeighbors(n_neighbors=k + 1).fit(z).kneighbors(z[sample])[0][:, k]
+            positive = dist[dist > 0]
+            self.bandwidth_ = float(np.median(positive)) if positive.size else 1.0
+        else:
+            self.bandwidth_ = 1.0
+        self.anomalies_ = z[pos].copy()
+        self.normals_ = z[neg].copy()
+        u = normalise(base, self.base_sorted_, "rank")
+        pseudo = np.setdiff1d(np.flatnonzero(u < 0.5), np.concatenate([pos, neg]))
+        pseudo = rng.choice(pseudo, min(int(self.max_negatives), pseudo.size), replace=False)
+        rows = np.concatenate([pos, neg, pseudo])
+        target = np.r_[np.ones(pos.size), np.zeros(neg.size + pseudo.size)]
+        features = np.column_stack([z, u])
+        if neg.size + pseudo.size:
+            clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+            clf.fit(features[rows], target)
+            self.coef_, self.intercept_ = clf.coef_.ravel().copy(), float(clf.intercept_[0])
+        else:
+            self.coef_, self.intercept_ = np.zeros(features.shape[1]), 0.0
+        self.linear_sorted_ = np.sort(features @ self.coef_ + self.intercept_)
+        self.n_labelled_ = {"anomalies": int(pos.size), "normals": int(neg.size)}
+        self.decision_scores_ = self._combine(z, u)
+        from jupyter_ad.core.thresholds import auto_threshold
+
+        self.threshold_ = auto_threshold(self.decision_scores_)
+        return self
+
+    def _standardise(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(np.clip((X - self.center_) / self.scale_, -_CLIP, _CLIP))
+
+    def _closeness(self, z: np.ndarray, points: np.ndarray) -> np.ndarray:
+        if points.shape[0] == 0:
+            return np.zeros(len(z))
+        d = NearestNeighbors(n_neighbors=1).fit(points).kneighbors(z)[0][:, 0]
+        r = d / self.bandwidth_
+        return np.asarray(np.exp(-0.5 * r * r))
+
+    def _combine(self, z: np.ndarray, u: np.ndarray) -> np.ndarray:
+        linear = np.column_stack([z, u]) @ self.coef_ + self.intercept_
+        evidence = normalise(linear, self.linear_sorted_, "rank")
+        near = self._closeness(z, self.anomalies_) - self._closeness(z, self.normals_)
+        return np.asarray(u + near + evidence)
+
+    def _score(self, X: np.ndarray) -> np.ndarray:
+        assert self.base is not None
+        u = normalise(self.base.score_samples(X), self.base_sorted_, "rank")
+        return self._combine(self._standardise(X), u)
+
+
+def learn_from_labels(result: DetectionResult, labels: Any = None, *,
+                      random_state: int | None = 0) -> DetectionResult:
+    """Re-rank ``result`` with a few labelled rows; returns a new result (same rows).
+
+    Parameters
+    ----------
+    result : DetectionResult
+        An unsupervised result, e.g. from :func:`jupyter_ad.detect`.
+    labels : array-like, pandas.Series, str or None
+        1 = anomaly, 0 = normal, missing = unlabelled, one per row of ``result`` (a Series is
+        aligned on the row index; a string names a column of ``result.data``). ``None`` uses
+        ``result.feedback`` (marks from the notebook panel).
+    random_state : int or None, default 0
+        Seed of the row samples the re-ranker uses.
+
+    Returns
+    -------
+    DetectionResult
+        New scores (higher = more anomalous); the threshold flags as many rows as ``result``
+        did, or at least as many as there are labelled anomalies. ``model`` scores new rows
+        the same way and can be saved.
+
+    Raises
+    ------
+    ParameterError
+        No row labelled 1, or labels that are not 0/1/missing or do not match the rows.
+    """
+    from jupyter_ad.core.model import AnomalyModel
+    from jupyter_ad.core.result import DetectionResult
+
+    if not isinstance(random_state, int | None) or isinstance(random_state, bool):
+        raise ParameterError(f"random_state must be an integer or None, got {random_state!r}.")
+    y = labels_array(result, labels)
+    old = result.model
+    base, base_scores = old.detector_, np.asarray(result.scores)
+    if isinstance(base, ReRankedDetector):  # learning again: start from the unsupervised one
+        assert base.base is not None
+        base = base.base
+        base_scores = base.score_samples(result.features)
+    start = time.perf_counter()
+    detector = ReRankedDetector(base, random_state=random_state).fit(
+        result.features, y, base_scores=base_scores)
+    seconds = time.perf_counter() - start
+    n_flag = max(int(result.n_anomalies), int(np.sum(y == 1)))
+    rule = resolve_threshold(detector.decision_scores_, top_k=min(n_flag, len(y)))
+    model = AnomalyModel(algorithm=f"{old.algorithm_name} (re-ranked by labels)",
+                         params={**old.params, "labelled": detector.n_labelled_},
+                         detector=detector, preprocessor=old.preprocessor_,
+                         threshold_rule=rule, auto_reason=old.auto_reason)
+    model.record_training(np.asarray(result.features, dtype=np.float64), seconds)
+    new = DetectionResult(data=result.data, scores=detector.decision_scores_, model=model,
+                          features=result.features, preprocessing=result.preprocessing,
+                          threshold_rule=rule)
+    new.feedback = dict(result.feedback)
+    return new

@@ -1,0 +1,36 @@
+"""IPython magics for anomaly detection: ``%load_ext jupyter_ad``.
+
+- ``%detect DF [options]`` and ``%%detect [DF]`` (options one per line in the body)
+- ``%ad_compare DF -a iforest,ecod,knn [--labels y]``
+- ``%ad_explain RES ROW``
+- defaults: ``%config JupyterAD.default_algorithm = "ecod"`` (also ``contamination``,
+  ``show_panel``, ``max_points``)
+
+Beyond ``jupyter_ad`` itself, loading the extension imports IPython and traitlets only;
+widgets, Altair and LIME are imported when a magic first needs them. See ``docs/magics.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_ad.magics._config import JupyterAD
+
+__all__ = ["JupyterAD", "load_ipython_extension"]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the magics and the ``JupyterAD`` configurable with ``ipython``.
+
+    Parameters
+    ----------
+    ipython : InteractiveShell
+        The shell running ``%load_ext jupyter_ad``.
+    """
+    from jupyter_ad.magics._magics import JupyterADMagics
+
+    settings = next((c for c in ipython.configurables if isinstance(c, JupyterAD)), None)
+    if settings is None:
+        settings = JupyterAD(parent=ipython)
+        ipython.configurables.append(settings)
+    ipython.register_magics(JupyterADMagics(ipython, settings))

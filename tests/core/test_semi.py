@@ -1,0 +1,148 @@
+"""Learning from a few labels: re-ranking, new-row scoring, persistence, errors."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import average_precision_score
+
+import jupyter_ad as ad
+from jupyter_ad.core.semi import ReRankedDetector, learn_from_labels
+from jupyter_ad.errors import JupyterADError, ParameterError
+
+
+def clustered_anomalies(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """A tight cluster of 40 anomalies the unsupervised detector ranks poorly (it is dense),
+    and 60 benign extreme rows (normal) that it ranks first."""
+    rng = np.random.default_rng(seed)
+    n, d = 1500, 4
+    X = rng.normal(size=(n, d))
+    y = np.zeros(n, dtype=int)
+    X[:40] = np.array([1.5, 1.5, 0.0, 0.0]) + rng.normal(scale=0.05, size=(40, d))
+    y[:40] = 1
+    for i in rng.choice(np.arange(40, n), 60, replace=False):
+        X[i, rng.integers(d)] = rng.choice([-1, 1]) * rng.uniform(4, 6)
+    return pd.DataFrame(X, columns=list("abcd")), y
+
+
+@pytest.fixture(scope="module")
+def case():
+    df, y = clustered_anomalies()
+    res = ad.detect(df)
+    labels = np.full(len(y), np.nan)
+    labels[[0, 1, 2]] = 1
+    return df, y, res, labels
+
+
+@pytest.fixture(scope="module")
+def learned(case):
+    _, _, res, labels = case
+    return learn_from_labels(res, labels)
+
+
+def test_improves_average_precision_on_unlabelled_rows(case, learned):
+    _, y, res, labels = case
+    unlabelled = np.isnan(labels)
+    before = average_precision_score(y[unlabelled], res.scores[unlabelled])
+    after = average_precision_score(y[unlabelled], learned.scores[unlabelled])
+    assert before < 0.1
+    assert after > before + 0.3
+
+
+def test_same_rows_finite_scores_and_threshold(case, learned):
+    _df, _, res, _labels = case
+    assert learned.data is res.data and len(learned) == len(res)
+    assert np.isfinite(learned.scores).all()
+    assert learned.n_anomalies == pytest.approx(res.n_anomalies, abs=2)
+    assert learned.labels[[0, 1, 2]].all()  # the labelled anomalies are flagged
+    assert isinstance(learned.model, ad.AnomalyModel)
+    assert isinstance(learned.model.detector_, ReRankedDetector)
+    assert "re-ranked" in learned.algorithm
+    assert learned.summary()
+    assert res.scores is not learned.scores and res.model is not learned.model
+
+
+def test_threshold_flags_at_least_the_labelled_anomalies(case):
+    _, y, res, _ = case
+    res_few = ad.detect(case[0], top_k=1)
+    labels = np.where(y == 1, 1.0, np.nan)
+    labels[10:] = np.nan
+    new = learn_from_labels(res_few, labels)
+    assert new.n_anomalies >= 10
+    assert res.n_anomalies >= 1
+
+
+def test_new_rows_score_the_same_alone_or_in_a_batch(case, learned):
+    _df, _, _, _ = case
+    rng = np.random.default_rng(5)
+    fresh = pd.DataFrame(rng.normal(size=(25, 4)), columns=list("abcd"))
+    batch = learned.model.score(fresh).scores
+    alone = np.array([learned.model.score(fresh.iloc[[i]]).scores[0] for i in range(25)])
+    assert batch == pytest.approx(alone)
+    assert np.isfinite(batch).all()
+    # rows like the labelled anomalies score high as new rows too
+    near_cluster = pd.DataFrame([[1.5, 1.5, 0.0, 0.0]], columns=list("abcd"))
+    assert learned.model.score(near_cluster).scores[0] > np.median(learned.scores)
+
+
+def test_save_load_round_trip(case, learned):
+    df, _, _, _ = case
+    ref = learned.model.save("semi")
+    loaded = ad.load(str(ref))
+    assert loaded.score_samples(df.iloc[:50]) == pytest.approx(
+        learned.model.score_samples(df.iloc[:50]))
+    assert loaded.threshold == learned.model.threshold
+    again = pickle.loads(pickle.dumps(learned.model))
+    assert again.predict(df.iloc[:50]).tolist() == learned.model.predict(df.iloc[:50]).tolist()
+
+
+def test_feedback_path_and_result_method(case):
+    _, y, res, _ = case
+    res.feedback = {res.data.index[0]: 1, res.data.index[1]: 1}
+    try:
+        new = res.learn()
+        assert new.feedback == res.feedback and new.feedback is not res.feedback
+        assert new.scores[y == 1].mean() > res.scores[y == 1].mean()
+        again = new.learn()  # learning again starts from the unsupervised detector
+        assert isinstance(again.model.detector_.base, type(res.model.detector_))
+    finally:
+        res.feedback = {}
+
+
+def test_labelled_normal_rows_go_down(case, learned):
+    _, _, res, labels = case
+    top = int(np.argmax(res.scores))  # a benign extreme row
+    with_normal = labels.copy()
+    with_normal[top] = 0
+    new = learn_from_labels(res, with_normal)
+    assert new.rank[top] > learned.rank[top]
+
+
+def test_series_labels_are_aligned_on_the_index(case, learned):
+    _df, _, res, _labels = case
+    series = pd.Series({res.data.index[i]: 1 for i in (2, 0, 1)})
+    assert learn_from_labels(res, series).scores == pytest.approx(learned.scores)
+
+
+@pytest.mark.parametrize(("labels", "kwargs", "match"), [
+    (None, {}, "at least one row labelled 1"),
+    ("zeros", {}, "at least one row labelled 1"),
+    ("twos", {}, "1 \\(anomaly\\), 0"),
+    ("short", {}, "values but the result has"),
+    ("ones", {"random_state": -1.5}, "random_state"),
+])
+def test_errors(case, labels, kwargs, match):
+    _, y, res, _ = case
+    values = {None: None, "zeros": np.zeros(len(y)), "twos": np.full(len(y), 2.0),
+              "short": np.ones(3), "ones": np.ones(len(y))}[labels]
+    with pytest.raises(ParameterError, match=match) as info:
+        learn_from_labels(res, values, **kwargs)
+    assert isinstance(info.value, JupyterADError)
+
+
+def test_exported():
+    assert ad.learn_from_labels is learn_from_labels
+    assert "learn_from_labels" in ad.__all__
