@@ -30,7 +30,25 @@ def _detection_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "features": args.features,
         "exclude": args.exclude,
         "random_state": args.seed,
+        "ensemble": args.ensemble,
+        "preprocessing": args.preprocessing,
     }
+
+
+def _check_output(path: str | None) -> None:
+    """Refuse a bad output path before any work is done."""
+    if path:
+        from pathlib import Path
+
+        from jupyter_ad.errors import ParameterError
+        from jupyter_ad.io.output import OUTPUT_SUFFIXES
+
+        target = Path(path).expanduser()
+        if target.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise ParameterError(f"Cannot write {path!r}: the extension must be one of "
+                                 f"{', '.join(OUTPUT_SUFFIXES)}.")
+        if not target.parent.exists():
+            raise ParameterError(f"The folder {str(target.parent)!r} does not exist.")
 
 
 def _print_result(res: Any, top: int) -> None:
@@ -55,6 +73,7 @@ def run_detect(args: argparse.Namespace, progress: Progress) -> int:
     import jupyter_ad as ad
     from jupyter_ad.data.readers import read_file
 
+    _check_output(args.output)
     progress.stage("reading")
     frame = read_file(args.data)
     progress.stage("detecting")
@@ -85,14 +104,30 @@ def run_score(args: argparse.Namespace, progress: Progress) -> int:
     import jupyter_ad as ad
     from jupyter_ad.data.readers import read_file
 
+    _check_output(args.output)
     progress.stage("loading")
     model = ad.load(args.model, trusted=args.trusted, root=args.store)
+    if _streamable(args.data, args.output):
+        progress.stage("scoring")
+        summary = model.score_file(args.data, args.output, progress=progress.enabled,
+                                   extra_columns="ignore" if args.ignore_extra_columns
+                                   else "error")
+        print(f"Scored {summary['n_rows']:,} rows in batches; {summary['n_anomalies']:,} "
+              f"anomalies. Wrote {summary['path']}")
+        return 0
     frame = read_file(args.data)
     progress.stage("scoring")
     res = model.score(frame, extra_columns="ignore" if args.ignore_extra_columns else "error")
     _print_result(res, args.top)
     _write(res, args.output, progress)
     return 0
+
+
+def _streamable(source: str, output: str | None) -> bool:
+    """Parquet in and out: score in bounded-memory batches instead of loading the file."""
+    parquet = (".parquet", ".pq")
+    return bool(output) and source.lower().endswith(parquet) and str(output).lower().endswith(
+        parquet)
 
 
 def run_models(args: argparse.Namespace, progress: Progress) -> int:

@@ -44,13 +44,12 @@ def _json_dict(text: str) -> dict[str, Any]:
 
 
 def _contamination(text: str) -> float | str:
-    if text == "auto":
-        return text
+    """A share like 0.02 (or 2%), or a threshold method name (checked by the core)."""
+    text = text.strip()
     try:
-        return float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"must be a number in (0, 0.5] or 'auto': {text!r}") from exc
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        return text
 
 
 def _add_detection_options(p: argparse.ArgumentParser) -> None:
@@ -59,11 +58,16 @@ def _add_detection_options(p: argparse.ArgumentParser) -> None:
                    help="detector name, comma-separated names (ensemble), or auto (default)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("-c", "--contamination", type=_contamination, default=None,
-                       help="expected share of anomalies in (0, 0.5], or auto (default)")
+                       help="expected share of anomalies in (0, 0.5] (0.02 or 2%%), or a "
+                       "threshold method: auto (default), tukey-iqr, mad, zscore, otsu, gesd")
     group.add_argument("--threshold", type=float, default=None, help="explicit score threshold")
     group.add_argument("--top-k", type=int, default=None, help="flag the K highest scores")
     p.add_argument("--params", type=_json_dict, default=None,
                    help='detector parameters as JSON, e.g. \'{"n_estimators": 300}\'')
+    p.add_argument("--ensemble", type=_json_dict, default=None,
+                   help='how an ensemble combines, e.g. \'{"combination": "aom"}\'')
+    p.add_argument("--preprocessing", type=_json_dict, default=None,
+                   help='preprocessing options, e.g. \'{"scaling": "minmax"}\'')
     p.add_argument("--features", type=_csv_list, default=None, help="columns to use (a,b,c)")
     p.add_argument("--exclude", type=_csv_list, default=None, help="columns to leave out")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -111,11 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("algorithms", help="list the available detectors")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    for module in _command_modules().values():
+        module.add_parser(sub)
+
     p = sub.add_parser("demo", help="detect anomalies in a bundled dataset (no set-up)")
     p.add_argument("-o", "--output", default="jupyter-ad-demo.csv",
                    help="result file (default jupyter-ad-demo.csv)")
     p.add_argument("-n", "--top", type=int, default=10, help="top anomalies to print (10)")
     return parser
+
+
+def _command_modules() -> dict[str, Any]:
+    """Sub-commands that live in their own module: name -> module with add_parser/run."""
+    from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd
+
+    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,7 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jupyter_ad.cli import commands
 
     progress = Progress(enabled=not args.quiet)
+    modules = _command_modules()
     try:
+        if args.command in modules:
+            return int(modules[args.command].run(args, progress))
         return int(getattr(commands, f"run_{args.command}")(args, progress))
     except ParameterError as exc:
         print(f"jupyter-ad {args.command}: error: {exc}", file=sys.stderr)
@@ -145,5 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("jupyter-ad: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `jupyter-ad detect x.csv | head`: the reader left early
+        sys.stderr.close()
+        return 0
     finally:
         progress.close()

@@ -16,6 +16,11 @@ class Progress:
         self._total = total
         self._enabled = enabled and (force or sys.stderr.isatty())
 
+    @property
+    def enabled(self) -> bool:
+        """Whether a bar is shown (on a terminal, unless disabled)."""
+        return self._enabled
+
     def stage(self, name: str) -> None:
         """Advance to stage ``name``."""
         if not self._enabled:

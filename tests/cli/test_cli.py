@@ -99,3 +99,33 @@ def test_progress_bar_shows_when_forced(tmp_path, csv):
     bar.stage("detecting")
     assert bar._bar is not None and bar._bar.n == 2
     bar.close()
+
+
+def test_threshold_method_names_and_percentages(csv, tmp_path):
+    out = run("detect", str(csv), "-a", "ecod", "-c", "mad", cwd=tmp_path, env_home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "median" in out.stdout.lower() or "mad" in out.stdout.lower()
+    out = run("detect", str(csv), "-a", "ecod", "-c", "5%", cwd=tmp_path, env_home=tmp_path)
+    assert "Found 10 anomalies" in out.stdout
+    bad = run("detect", str(csv), "-c", "lots", cwd=tmp_path, env_home=tmp_path)
+    assert bad.returncode == 2 and "lots" in bad.stderr
+
+
+def test_bad_output_is_refused_before_work(csv, tmp_path):
+    out = run("detect", str(csv), "-o", str(tmp_path / "x.xlsx"), cwd=tmp_path,
+              env_home=tmp_path)
+    assert out.returncode == 2 and ".xlsx" in out.stderr and "Found" not in out.stdout
+
+
+def test_score_streams_parquet_to_parquet(tmp_path):
+    df, _ = planted_frame(n=3000)
+    source = tmp_path / "big.parquet"
+    df.to_parquet(source)
+    home = tmp_path / "store"
+    assert run("train", str(source), "--name", "m", "-a", "ecod", cwd=tmp_path,
+               env_home=home).returncode == 0
+    out = run("score", str(source), "--model", "m", "-o", str(tmp_path / "out.parquet"),
+              cwd=tmp_path, env_home=home)
+    assert out.returncode == 0, out.stderr
+    assert "in batches" in out.stdout
+    assert len(pd.read_parquet(tmp_path / "out.parquet")) == 3000

@@ -1,0 +1,280 @@
+"""The one-file HTML reports: content, escaping, no network, atomic writes, the CLI command."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import jupyter_ad as ad
+from jupyter_ad.cli import report_cmd
+from jupyter_ad.cli.main import _Parser
+from jupyter_ad.cli.progress import Progress
+from jupyter_ad.errors import ParameterError
+from jupyter_ad.report import write_comparison_html, write_html
+
+HOSTILE = "</script><script>alert('x')</script>"
+_SPEC = re.compile(r"<script type='application/json' data-chart='([^']+)'>(.*?)</script>", re.S)
+
+
+def specs(text: str) -> list[dict]:
+    return [json.loads(body) for _, body in _SPEC.findall(text)]
+
+
+def assert_offline(text: str) -> None:
+    """No element may load anything: no src/href to a URL, no CSS import, a strict CSP.
+
+    Script bodies are raw text that ends at the first ``</script`` (as an HTML parser reads
+    them), so they are blanked first: strings inside the JavaScript are not markup.
+    """
+    text = re.sub(r"(<script\b[^>]*>).*?</script\s*>", r"\1</script>", text, flags=re.S | re.I)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", text, re.I)
+    assert not re.search(r"<link\b", text, re.I)
+    assert not re.search(r"<(img|iframe|embed|object|source|video|audio)\b[^>]*\b(src|data)\s*=",
+                         text, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", text, re.I)
+    assert not re.search(r"\b(src|href)\s*=\s*['\"]?(https?:)?//", text, re.I)
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+
+
+@pytest.fixture(scope="module")
+def data():
+    frame = ad.datasets.load_transactions(n_rows=500, anomaly_rate=0.03)
+    frame["merchant"] = frame["merchant"].astype(object)
+    frame.loc[frame.index[:3], "merchant"] = HOSTILE  # a hostile category value ...
+    frame.loc[frame.index[:3], "amount"] = 50_000.0  # ... in rows at the top of the table
+    return frame
+
+
+@pytest.fixture(scope="module")
+def result(data):
+    return ad.detect(data, "ecod", exclude=["is_anomaly"], contamination=0.03)
+
+
+@pytest.fixture(scope="module")
+def report(result, tmp_path_factory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("report")
+    path = write_html(result, folder / "report.html", title=f"Fraud {HOSTILE}", n_top=15,
+                      n_explain=3)
+    return path, path.read_text(encoding="utf-8")
+
+
+def test_one_self_contained_file(report):
+    path, text = report
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    assert_offline(text)
+    assert "vegaEmbed" in text and len(text) > 500_000  # the Vega JavaScript is inline
+
+
+def test_summary_table_and_charts_are_there(report, result):
+    _, text = report
+    for line in result.summary().splitlines():
+        assert html.escape(line) in text
+    assert "<section id='top'>" in text and "Top 15 rows by score" in text
+    for label in result.top(15).index:
+        assert f"<td>{label}</td>" in text
+    charts = specs(text)
+    assert len(charts) == 1 + 3  # the overview, then one contribution chart per explanation
+    assert all("vega-lite" in c["$schema"] for c in charts)
+    assert text.count("<article class='explanation'>") == 3
+    top = result.top(1).index[0]
+    assert html.escape(result.explain(top).sentence()) in text
+
+
+def test_user_strings_are_escaped(report):
+    _, text = report
+    assert HOSTILE not in text and "<script>alert" not in text
+    assert html.escape(f"Fraud {HOSTILE}") in text  # title and heading, escaped
+    assert f"<td>{html.escape(HOSTILE)}</td>" in text  # the category value in the table
+
+
+def test_json_specs_carry_the_raw_values(report):
+    _, text = report
+    blocks = [body for _, body in _SPEC.findall(text)]
+    assert all("<" not in body for body in blocks)
+    assert any(HOSTILE in json.dumps(json.loads(b)) for b in blocks)
+
+
+def test_comparison_report(data, tmp_path):
+    with_labels = ad.compare(data, ["ecod", "hbos", "iforest"], labels="is_anomaly")
+    path = with_labels.to_html(tmp_path / "cmp", title="Which one?")
+    assert path == tmp_path / "cmp.html"
+    text = path.read_text(encoding="utf-8")
+    assert_offline(text)
+    assert len(specs(text)) == 3 and "id='curves'" in text
+    assert f"<strong>{with_labels.best}</strong>" in text and "average_precision" in text
+    for name in ("ecod", "hbos", "iforest"):
+        assert f"<td>{name}</td>" in text
+    without = ad.compare(data.drop(columns="is_anomaly"), ["ecod", "hbos"])
+    text = write_comparison_html(without, tmp_path / "c2.html").read_text(encoding="utf-8")
+    assert len(specs(text)) == 2 and "id='curves'" not in text and "agreement" in text
+
+
+def test_to_html_method_and_no_explanations(result, tmp_path):
+    path = result.to_html(tmp_path / "r.html", n_top=0, n_explain=0)
+    text = path.read_text(encoding="utf-8")
+    assert len(specs(text)) == 1 and "id='top'" not in text and "id='explanations'" not in text
+
+
+def test_result_without_anomalies(tmp_path):
+    rng = np.random.default_rng(0)
+    res = ad.detect(rng.normal(size=(200, 3)), "ecod", threshold=1e9)
+    text = write_html(res, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Found 0 anomalies" in text
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_top": -1}, "n_top"), ({"n_explain": 1.5}, "n_explain"), ({"title": 3}, "title"),
+])
+def test_bad_options(result, tmp_path, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        write_html(result, tmp_path / "r.html", **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["r.txt", "missing/r.html"])
+def test_bad_paths(result, tmp_path, name):
+    with pytest.raises(ParameterError):
+        write_html(result, tmp_path / name)
+
+
+def test_failed_write_keeps_the_old_report(result, tmp_path, monkeypatch):
+    path = tmp_path / "r.html"
+    path.write_text("old report", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_html(result, path, n_explain=0)
+    assert path.read_text(encoding="utf-8") == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+# -- jupyter-ad report ---------------------------------------------------------------------------
+def run_cli(*argv: str) -> int:
+    root = _Parser(prog="jupyter-ad")
+    sub = root.add_subparsers(dest="command", parser_class=_Parser)
+    report_cmd.add_parser(sub)
+    return report_cmd.run(root.parse_args(["report", *argv]), Progress(enabled=False))
+
+
+def test_report_command(data, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    data.to_csv(tmp_path / "tx.csv", index=False)
+    assert run_cli("tx.csv", "--target", "is_anomaly", "-a", "ecod", "-c", "0.05",
+                   "--explain", "1", "--title", "CLI") == 0
+    out = capsys.readouterr().out
+    assert "Found" in out and "Wrote tx-report.html" in out
+    text = (tmp_path / "tx-report.html").read_text(encoding="utf-8")
+    assert_offline(text)
+    assert len(specs(text)) == 2 and "<title>CLI</title>" in text
+
+    assert run_cli("tx.csv", "--compare", "-a", "ecod,hbos", "--target", "is_anomaly",
+                   "-o", "cmp.html") == 0
+    assert "Best detector:" in capsys.readouterr().out
+    assert "id='curves'" in (tmp_path / "cmp.html").read_text(encoding="utf-8")
+
+
+def test_report_command_unknown_target(data, tmp_path):
+    data.to_csv(tmp_path / "tx.csv", index=False)
+    with pytest.raises(ParameterError, match="no column named 'nope'"):
+        run_cli(str(tmp_path / "tx.csv"), "--target", "nope", "-o", str(tmp_path / "r.html"))
+
+
+@pytest.mark.slow
+def test_report_command_as_a_subprocess(data, tmp_path):
+    data.to_csv(tmp_path / "tx.csv", index=False)
+    env = {**os.environ, "JUPYTER_AD_HOME": str(tmp_path / "store")}
+
+    def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "jupyter_ad", "report", *argv],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300)
+
+    out = cli("tx.csv", "-o", "r.html", "--target", "is_anomaly", "--explain", "1")
+    assert out.returncode == 0, out.stderr
+    assert_offline((tmp_path / "r.html").read_text(encoding="utf-8"))
+    bad = cli("tx.csv", "--target", "nope")
+    assert bad.returncode == 2 and "no column named 'nope'" in bad.stderr
+    assert cli("missing.csv").returncode == 1
+
+
+# -- in a real browser, offline ------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+_CHART_STATE = """() => Array.from(document.querySelectorAll('.chart')).map(div => ({
+    id: div.id,
+    drawn: div.querySelectorAll('svg.marks').length,
+    marks: div.querySelectorAll('svg.marks .role-mark > *').length,
+    text: div.textContent.slice(0, 200)}))"""
+
+
+@pytest.fixture(scope="module")
+def comparison_report(data, tmp_path_factory) -> tuple[Path, str]:
+    comparison = ad.compare(data, ["ecod", "hbos", "iforest"], labels="is_anomaly")
+    path = comparison.to_html(tmp_path_factory.mktemp("cmp") / "comparison.html")
+    return path, path.read_text(encoding="utf-8")
+
+
+@pytest.mark.ui
+@pytest.mark.parametrize("which", ["report", "comparison_report"])
+def test_report_draws_its_charts_offline_in_chromium(which, request):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get "
+                    "install chromium fonts-dejavu-core, or make system-deps).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    path, text = request.getfixturevalue(which)
+    n_charts = len(specs(text))
+    requests: list[str] = []
+    blocked: list[str] = []
+    problems: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.route("**/*", only_local)
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.goto(path.as_uri(), wait_until="load")
+            page.wait_for_function(
+                f"document.querySelectorAll('.chart svg.marks').length >= {n_charts}",
+                timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            charts = page.evaluate(_CHART_STATE)
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = "report.png" if which == "report" else "comparison-report.png"
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        finally:
+            browser.close()
+
+    assert len(charts) == n_charts
+    for chart in charts:
+        assert chart["drawn"] == 1 and chart["marks"] > 0, chart
+        assert "could not be drawn" not in chart["text"]
+    assert problems == []
+    assert blocked == [] and requests == [path.as_uri()]
