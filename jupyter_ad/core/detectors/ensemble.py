@@ -47,11 +47,17 @@ def normalise(scores: np.ndarray, train_sorted: np.ndarray, method: str) -> np.n
         hi = np.searchsorted(train_sorted, scores, side="right")
         return (lo + hi) / (2.0 * train_sorted.size)
     if method == "zscore":
-        med = float(np.median(train_sorted))
-        scale = float(np.median(np.abs(train_sorted - med))) * 1.4826 or float(train_sorted.std())
-        return (scores - med) / (scale or 1.0)
+        med, scale = zscore_stats(train_sorted)
+        return (scores - med) / scale
     lo_v, hi_v = float(train_sorted[0]), float(train_sorted[-1])
     return (scores - lo_v) / ((hi_v - lo_v) or 1.0)
+
+
+def zscore_stats(train_sorted: np.ndarray) -> tuple[float, float]:
+    """Median and scale (1.4826 MAD, else the standard deviation, else 1) of training scores."""
+    med = float(np.median(train_sorted))
+    scale = float(np.median(np.abs(train_sorted - med))) * 1.4826 or float(train_sorted.std())
+    return med, scale or 1.0
 
 
 def combine(stacked: np.ndarray, combination: str, *, weights: Any = None,
@@ -155,12 +161,18 @@ class EnsembleDetector(BaseDetector):
     def _fit(self, X: np.ndarray) -> None:
         self.detectors_ = [clone(d).fit(X) for d in (self.detectors or [])]
         self.train_sorted_ = [np.sort(d.decision_scores_) for d in self.detectors_]
+        # z-score statistics once, not per call (scoring one row must stay cheap)
+        self.zscore_stats_ = [zscore_stats(ref) for ref in self.train_sorted_]
 
     def _combine(self, per_member: list[np.ndarray]) -> np.ndarray:
-        stacked = np.vstack([
-            normalise(s, ref, self.normalisation)
-            for s, ref in zip(per_member, self.train_sorted_, strict=True)
-        ])
+        if self.normalisation == "zscore":
+            stacked = np.vstack([(s - med) / scale for s, (med, scale) in
+                                 zip(per_member, self.zscore_stats_, strict=True)])
+        else:
+            stacked = np.vstack([
+                normalise(s, ref, self.normalisation)
+                for s, ref in zip(per_member, self.train_sorted_, strict=True)
+            ])
         weights = None if self.weights is None else np.asarray(self.weights, dtype=np.float64)
         return combine(stacked, self.combination, weights=weights, n_buckets=self.n_buckets)
 
