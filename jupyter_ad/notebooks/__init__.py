@@ -15,13 +15,12 @@ Importing this package does not import :mod:`nbformat`; rendering does.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ad.errors import ParameterError
+from jupyter_ad.io.atomic import write_text_atomic
 from jupyter_ad.notebooks.params import markdown_text, parameters_cell, validate
 from jupyter_ad.notebooks.templates import get_template, template_names
 
@@ -140,7 +139,10 @@ def write(template: str, path: str | os.PathLike[str], *, force: bool = False,
         params["data"] = _relative_to_notebook(params["data"], target.parent)
     text = nbformat.writes(render(template, **params))
     target.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, text, force=force)
+    try:
+        write_text_atomic(target, text, replace=force)
+    except FileExistsError:
+        raise ParameterError(_exists_message(target)) from None
     return target
 
 
@@ -170,33 +172,3 @@ def _relative_to_notebook(data: Any, folder: Path) -> Any:
         return data
     relative = os.path.relpath(given.resolve(), folder.resolve())
     return Path(relative).as_posix()
-
-
-def _atomic_write(target: Path, text: str, *, force: bool) -> None:
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    # O_EXCL: never follow or reuse an existing file; mode 0o666 minus the umask, like open().
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if force:
-            os.replace(tmp, target)
-        else:
-            _link_no_clobber(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _link_no_clobber(tmp: Path, target: Path) -> None:
-    """Move ``tmp`` to ``target`` unless ``target`` exists (checked atomically by link())."""
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise ParameterError(_exists_message(target)) from None
-    except OSError:  # no hard links on this file system: check, then rename
-        if target.exists():
-            raise ParameterError(_exists_message(target)) from None
-        os.replace(tmp, target)

@@ -16,8 +16,6 @@ import math
 import numbers
 import os
 import re
-import secrets
-from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from jupyter_ad.errors import OptionalDependencyError, ParameterError
+from jupyter_ad.io.atomic import write_text_atomic
 
 __all__ = ["Page", "chart_spec", "fmt", "table", "write_atomic"]
 
@@ -244,15 +243,4 @@ def report_path(path: Any) -> Path:
 
 def write_atomic(target: Path, text: str) -> Path:
     """Write ``text`` to ``target`` via a temporary file in the same folder and a rename."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
-    return target
+    return write_text_atomic(target, text)
