@@ -4,7 +4,7 @@ Protocol: fit on all rows of each ADBench file and score the same rows; files ov
 are subsampled to 50k (seed 0). PyOD detectors get min-max scaled input, as in the published
 reference figures (../shared/datasets/README.md). Prints one table and the means.
 
-Run: ``python benchmarks/adbench_default.py [--quick]``
+Run: ``python benchmarks/adbench_default.py [--no-pyod]``
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Scoring Dask DataFrames with a fitted model, partition by partition.
 
 Point it at a real cluster by creating a ``distributed.Client("tcp://scheduler:8786")`` before
-calling; without one, :func:`detect_dask` starts a local cluster for the call.
+computing; without a client Dask uses its default local scheduler, and :func:`local_client`
+starts a local cluster of worker processes for a block.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _dask() -> Any:
     try:
         import dask.dataframe as dd
     except ImportError as exc:  # pragma: no cover - exercised without dask
-        raise OptionalDependencyError(f"Dask is needed for engine='dask': {INSTALL}") from exc
+        raise OptionalDependencyError(f"Dask is needed to score Dask DataFrames: {INSTALL}") from exc
     return dd
 
 
