@@ -78,7 +78,10 @@ class DetectionResult:
 
     @property
     def confidence(self) -> np.ndarray:
-        """Confidence in each row's label, in [0, 1] (ExCeeD; see :mod:`jupyter_ad.core.confidence`)."""
+        """Confidence in each row's label, in [0, 1].
+
+        ExCeeD; see :mod:`jupyter_ad.core.confidence`.
+        """
         return exceed_confidence(self.scores, self.model.train_scores_sorted_, self._threshold,
                                  self.labels)
 

@@ -26,7 +26,8 @@ def _dask() -> Any:
     try:
         import dask.dataframe as dd
     except ImportError as exc:  # pragma: no cover - exercised without dask
-        raise OptionalDependencyError(f"Dask is needed to score Dask DataFrames: {INSTALL}") from exc
+        raise OptionalDependencyError(
+            f"Dask is needed to score Dask DataFrames: {INSTALL}") from exc
     return dd
 
 
