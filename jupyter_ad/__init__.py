@@ -30,6 +30,8 @@ from jupyter_ad.core.registry import (
 )
 from jupyter_ad.core.result import DetectionResult
 from jupyter_ad.core.semi import learn_from_labels
+from jupyter_ad.core.tuning import tune
+from jupyter_ad.core.validation import validate
 from jupyter_ad.data.quality import DataQualityReport, check_data
 from jupyter_ad.errors import *
 from jupyter_ad.errors import __all__ as _errors_all
@@ -53,7 +55,9 @@ __all__ = [
     "load_ipython_extension",
     "models",
     "register_detector",
+    "tune",
     "unregister_detector",
+    "validate",
     *_errors_all,
 ]
 
