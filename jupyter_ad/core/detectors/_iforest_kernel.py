@@ -16,6 +16,7 @@ from jupyter_ad.core.detectors._kernel_lock import KERNEL_LOCK
 __all__ = ["SERIAL_BELOW", "run"]
 
 SERIAL_BELOW = 2000
+BLOCK = 4096  # rows per parallel task
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -38,9 +39,25 @@ def _row_depth(X: np.ndarray, i: int, feature: np.ndarray, threshold: np.ndarray
 @njit(parallel=True, cache=True, nogil=True)
 def _parallel(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
               value: np.ndarray, offsets: np.ndarray) -> np.ndarray:  # pragma: no cover
-    out = np.empty(X.shape[0])
-    for i in prange(X.shape[0]):
-        out[i] = _row_depth(X, i, feature, threshold, right, value, offsets)
+    n = X.shape[0]
+    n_trees = offsets.shape[0]
+    out = np.zeros(n)
+    n_blocks = (n + BLOCK - 1) // BLOCK
+    for b in prange(n_blocks):
+        start, stop = b * BLOCK, min(n, (b + 1) * BLOCK)
+        # tree by tree over a block of rows: one tree stays in cache at a time
+        for t in range(n_trees):
+            root = offsets[t]
+            for i in range(start, stop):
+                node = root
+                f = feature[node]
+                while f >= 0:
+                    go_right = X[i, f] >= threshold[node]
+                    node = node + 1 + go_right * (root + right[node] - node - 1)
+                    f = feature[node]
+                out[i] += value[node]
+        for i in range(start, stop):
+            out[i] /= n_trees
     return out
 
 
