@@ -1,4 +1,5 @@
-"""The IPython magics: ``%detect``, ``%%detect``, ``%ad_compare`` and ``%ad_explain``.
+"""The IPython magics: ``%detect``, ``%%detect``, ``%ad_compare``, ``%ad_explain`` and
+``%ad_template``.
 
 Each magic only parses what was typed (:mod:`._parser`) and calls plain library functions
 (:mod:`._run`); user mistakes become one-line ``UsageError`` (:mod:`._errors`).
@@ -24,6 +25,8 @@ CELL_USAGE = "%%detect [DF] [-o NAME] [--no-panel], then one 'key: value' option
 COMPARE_USAGE = ("%ad_compare DF [-a iforest,ecod,knn] [--labels COL] [-c CONTAMINATION] "
                  "[-o NAME] [--no-panel]")
 EXPLAIN_USAGE = "%ad_explain RES ROW [-o NAME] [--no-panel]"
+TEMPLATE_USAGE = ("%ad_template TEMPLATE [-o PATH] [--data PATH] [--target COL] [-a ALGO] "
+                  "[--title TEXT] [--force] | %ad_template --list")
 
 
 @magics_class
@@ -207,6 +210,47 @@ class JupyterADMagics(Magics):
             if args.result is None or args.row is None:
                 raise _parser.OptionError(f"give a result and a row; usage: {EXPLAIN_USAGE}")
             _run.run_explain(self.shell, self.settings, args, "%ad_explain")
+
+
+    # -- %ad_template --------------------------------------------------------------------------
+    @line_magic("ad_template")
+    @no_var_expand
+    @magic_arguments()
+    @argument("template", nargs="?", metavar="TEMPLATE",
+              help="Template name: quickstart, tutorial, comparison, thresholds, "
+                   "train-save-score (see --list).")
+    @argument("-o", "--output", metavar="PATH",
+              help="Notebook file to write (default: TEMPLATE.ipynb).")
+    @argument("--data", metavar="PATH", help="CSV/Parquet file the notebook reads "
+              "(default: the bundled transactions).")
+    @argument("--target", metavar="COL", help="Label column, left out of the features.")
+    @argument("-a", "--algorithm", metavar="ALGO", help="Detector name (default auto).")
+    @argument("--title", metavar="TEXT", help="Title of the notebook.")
+    @argument("--force", action="store_true", help="Overwrite an existing file.")
+    @argument("--list", action="store_true", help="List the templates.")
+    def ad_template(self, line: str) -> Any:
+        """Write a ready-to-run notebook from a template.
+
+        Calls :func:`jupyter_ad.notebooks.write`; an existing file is kept unless ``--force``.
+
+        Examples::
+
+            %ad_template quickstart -o quick.ipynb --data sales.csv --target is_fraud
+        """
+        with usage_errors("%ad_template"):
+            args = _parser.parse_argv(self.ad_template.parser, line, TEMPLATE_USAGE)
+            from jupyter_ad import notebooks
+
+            if args.list:
+                return notebooks.list_templates()
+            if args.template is None:
+                raise _parser.OptionError(f"name a template; usage: {TEMPLATE_USAGE}")
+            path = notebooks.write(
+                args.template, args.output or f"{args.template}.ipynb", force=args.force,
+                data=args.data, target=args.target, algorithm=args.algorithm or "auto",
+                title=args.title)
+            print(f"Wrote {path}. Open it and run all cells.")
+            return None
 
 
 def _options_from_args(args: Any) -> _parser.DetectOptions:

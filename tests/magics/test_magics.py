@@ -345,3 +345,21 @@ def test_docs_links_point_to_existing_files():
         assert (doc.parent / link).exists(), link
     for magic in ("%detect", "%%detect", "%ad_compare", "%ad_explain", "JupyterAD.max_points"):
         assert magic in text
+
+
+def test_ad_template_writes_a_notebook_and_refuses_to_overwrite(ip, tmp_path, monkeypatch, capsys):
+    import nbformat
+
+    monkeypatch.chdir(tmp_path)
+    ip.run_line_magic("ad_template", "quickstart -o quick.ipynb --title 'Sales check'")
+    notebook = nbformat.read(tmp_path / "quick.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    assert "Sales check" in notebook.cells[0].source
+    result = ip.run_cell("%ad_template quickstart -o quick.ipynb")
+    assert type(result.error_in_exec).__name__ == "UsageError"
+    assert "--force" in str(result.error_in_exec)
+    ip.run_line_magic("ad_template", "quickstart -o quick.ipynb --force")
+    listing = ip.run_line_magic("ad_template", "--list")
+    assert "tutorial" in set(listing["name"])
+    bad = ip.run_cell("%ad_template nope")
+    assert "nope" in str(bad.error_in_exec)
