@@ -20,7 +20,7 @@ _RESERVED = {"row", "label_index", "score", "label", "status", "x", "y"}
 
 
 def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
-                  random_state: int = 0) -> alt.Chart:
+                  random_state: int = 0, threshold_param: bool = True) -> alt.Chart:
     """The rows in two dimensions, coloured by anomaly score, anomalies drawn as triangles.
 
     Coordinates come from ``result.features`` (the preprocessed matrix): with one feature,
@@ -34,7 +34,9 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
 
     Each point carries ``row`` (its position in ``result.data``), ``label_index`` (its index
     label, as text), ``score``, ``label`` and the raw values of up to four input columns that
-    deviate most among the anomalies (in the tooltip).
+    deviate most among the anomalies (in the tooltip). With ``threshold_param``, which rows are
+    drawn as anomalies follows an ``alt.param`` named ``threshold`` (a front end moves it);
+    otherwise the result's threshold is fixed in the chart.
 
     Parameters
     ----------
@@ -69,7 +71,6 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
     frame = pd.DataFrame({"row": shown, "label_index": [str(i) for i in result.data.index[shown]],
                           "score": scores[shown], "label": labels[shown].astype(np.int64),
                           "x": xy[:, 0], "y": xy[:, 1]})
-    frame["status"] = np.where(frame["label"] == 1, "anomaly", "normal")
     tooltip: list[Any] = [alt.Tooltip("label_index:N", title="row"),
                           alt.Tooltip("score:Q", format=".4g"), alt.Tooltip("status:N")]
     for col in _tooltip_columns(result, labels):
@@ -89,7 +90,11 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
                   f"the {n_top:,} top anomalies + a random sample of the rest")
         + "; drag to select, click a point to pick it",
     )
-    return alt.Chart(inline(frame), title=title).mark_point(filled=True, opacity=0.8).encode(
+    threshold = alt.param(name="threshold", value=float(result.threshold))
+    flagged = alt.datum.score > (threshold if threshold_param else float(result.threshold))
+    chart = alt.Chart(inline(frame), title=title).mark_point(filled=True, opacity=0.8)
+    chart = chart.transform_calculate(status=alt.expr.if_(flagged, "anomaly", "normal"))
+    return chart.encode(
         x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
         y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.when(brush).then(alt.Color("score:Q", title="score",
@@ -98,11 +103,11 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
         shape=alt.Shape("status:N", title=None, scale=alt.Scale(
             domain=["normal", "anomaly"], range=["circle", "triangle-up"])),
         size=alt.when(pick, empty=False).then(alt.value(160))
-        .when(alt.datum.label == 1).then(alt.value(70)).otherwise(alt.value(25)),
-        stroke=alt.when(alt.datum.label == 1).then(alt.value("black"))
-        .otherwise(alt.value("transparent")),
+        .when(flagged).then(alt.value(70)).otherwise(alt.value(25)),
+        stroke=alt.when(flagged).then(alt.value("black")).otherwise(alt.value("transparent")),
         tooltip=tooltip,
-    ).add_params(brush, pick).properties(width=500, height=350)
+    ).add_params(brush, pick, *([threshold] if threshold_param else [])).properties(
+        width=500, height=350)
 
 
 def _choose_rows(scores: np.ndarray, labels: np.ndarray, max_points: int,

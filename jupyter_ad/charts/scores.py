@@ -87,7 +87,8 @@ def overview(result: Any) -> alt.VConcatChart:
     Colour and shape scales are independent: the histogram colours by side of the threshold,
     the scatter by score.
     """
-    return alt.vconcat(score_histogram(result), score_scatter(result)).resolve_scale(
+    return alt.vconcat(score_histogram(result),
+                       score_scatter(result, threshold_param=False)).resolve_scale(
         color="independent", shape="independent")
 
 

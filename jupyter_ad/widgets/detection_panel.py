@@ -195,6 +195,8 @@ class DetectionPanel(widgets.VBox):
             self._hist_threshold = t
         params: Any = self.histogram.params  # traits added at run time, one per parameter
         params.threshold = t
+        scatter_params: Any = self.scatter.params  # the anomaly markers follow the threshold
+        scatter_params.threshold = t
 
     def _summary(self, k: int) -> str:
         """``result.summary()``, or its first sentence when too many rows are flagged.

@@ -408,3 +408,15 @@ def test_jupyter_chart_offline_without_network(result, monkeypatch):
         assert hist._params["threshold"] == pytest.approx(result.threshold + 1.0)
     finally:
         alt.JupyterChart.enable_offline(False)
+
+
+def test_scatter_anomaly_markers_follow_a_threshold_param(result):
+    from jupyter_ad import charts
+
+    spec = charts.score_scatter(result).to_dict()
+    assert params_by_name(spec)["threshold"]["value"] == result.threshold
+    calc = [t for t in spec["transform"] if t.get("as") == "status"]
+    assert calc and "threshold" in calc[0]["calculate"]
+    fixed = charts.score_scatter(result, threshold_param=False).to_dict()
+    assert "threshold" not in params_by_name(fixed)
+    assert str(result.threshold)[:6] in fixed["transform"][0]["calculate"]

@@ -62,6 +62,7 @@ def test_threshold_updates_result_count_and_histogram(panel, planted_result, fro
     assert planted_result.n_anomalies == expected
     assert panel.controls.n_flagged == expected
     assert panel.histogram.params.threshold == new
+    assert panel.scatter.params.threshold == new  # the anomaly markers follow
     assert f"{expected:,} anomal" in panel.controls.summary
     assert panel.controls.error == ""
 
