@@ -4,7 +4,8 @@
 >>> list(nb.list_templates()["name"])                       # doctest: +NORMALIZE_WHITESPACE
 ['comparison', 'quickstart', 'thresholds', 'train-save-score', 'tutorial']
 >>> notebook = nb.render("quickstart", data="transactions.csv", target="is_fraud")
->>> path = nb.write("quickstart", "quickstart.ipynb")       # doctest: +SKIP
+>>> notebook.cells[0].cell_type
+'markdown'
 
 From the shell: ``jupyter-ad new quickstart --data transactions.csv -o quickstart.ipynb``.
 

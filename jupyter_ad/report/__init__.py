@@ -1,9 +1,11 @@
 """One-file HTML reports that open offline, with interactive charts.
 
->>> import jupyter_ad as ad
->>> res = ad.detect(ad.datasets.load_transactions(), exclude=["is_anomaly"])   # doctest: +SKIP
->>> res.to_html("report.html")                   # doctest: +SKIP
->>> ad.compare(df, labels="is_anomaly").to_html("comparison.html")            # doctest: +SKIP
+::
+
+    import jupyter_ad as ad
+    res = ad.detect(ad.datasets.load_transactions(), exclude=["is_anomaly"])
+    res.to_html("report.html")
+    ad.compare(df, labels="is_anomaly").to_html("comparison.html")
 
 From the shell: ``jupyter-ad report data.csv -o report.html``.
 

@@ -52,10 +52,11 @@ def write_html(result: Any, path: str | os.PathLike[str], *, title: str | None =
 
     Examples
     --------
-    >>> import jupyter_ad as ad
-    >>> res = ad.detect(ad.datasets.load_transactions(), exclude=["is_anomaly"])  # doctest: +SKIP
-    >>> res.to_html("report.html")                                               # doctest: +SKIP
-    PosixPath('report.html')
+    ::
+
+        import jupyter_ad as ad
+        res = ad.detect(ad.datasets.load_transactions(), exclude=["is_anomaly"])
+        res.to_html("report.html")  # PosixPath('report.html')
     """
     target = report_path(path)
     text = render_html(result, title=title, n_top=n_top, n_explain=n_explain)

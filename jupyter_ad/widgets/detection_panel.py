@@ -61,8 +61,10 @@ class DetectionPanel(widgets.VBox):
 
     Examples
     --------
-    >>> panel = DetectionPanel(ad.detect(df))   # doctest: +SKIP
-    >>> panel.threshold = 0.8                    # doctest: +SKIP
+    ::
+
+        panel = DetectionPanel(ad.detect(df))
+        panel.threshold = 0.8
     """
 
     def __init__(self, result: Any, *, max_points: int = 5000, bins: int = 40,
