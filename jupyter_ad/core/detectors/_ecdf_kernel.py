@@ -83,13 +83,13 @@ def neg_log_shares(m: int) -> np.ndarray:
     return np.asarray(-np.log(np.maximum(k / m, 1.0 / (m + 1))))
 
 
-def run(X: np.ndarray, ref: np.ndarray, skew_sign: np.ndarray, mode: int,
+def run(X: np.ndarray, ref: np.ndarray, neg_log: np.ndarray, skew_sign: np.ndarray, mode: int,
         per_feature: bool) -> np.ndarray:
     """Row scores (``per_feature=False``) or per-feature scores of ``X`` against the sorted
-    reference ``ref`` of shape ``(n_features, n_reference)``. Serial for a few rows; parallel
-    runs hold the process-wide kernel lock.
+    reference ``ref`` of shape ``(n_features, n_reference)``; ``neg_log`` is
+    :func:`neg_log_shares` of ``n_reference``. Serial for a few rows; parallel runs hold the
+    process-wide kernel lock.
     """
-    neg_log = neg_log_shares(ref.shape[1])
     if X.shape[0] < SERIAL_BELOW:
         return np.asarray(_serial(X, ref, neg_log, skew_sign, mode, per_feature))
     with KERNEL_LOCK:

@@ -12,6 +12,8 @@ scores are their negative logs; see Li et al. 2020 (COPOD) and Li et al. 2022 (E
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy.stats import skew as _skew
 
@@ -49,13 +51,21 @@ class _ECDFDetector(BaseDetector):
     _mode = 0  # ECOD_MODE; COPOD sets COPOD_MODE
 
     def _kernel(self, X: np.ndarray, per_feature: bool) -> np.ndarray:
-        from jupyter_ad.core.detectors._ecdf_kernel import run
+        from jupyter_ad.core.detectors._ecdf_kernel import neg_log_shares, run
 
-        return run(np.ascontiguousarray(X, dtype=np.float64), self.sorted_train_,
+        neg_log = self.__dict__.get("_neg_log")
+        if neg_log is None:  # a lookup table of tail scores, built once per fitted detector
+            neg_log = self.__dict__["_neg_log"] = neg_log_shares(self.sorted_train_.shape[1])
+        return run(np.ascontiguousarray(X, dtype=np.float64), self.sorted_train_, neg_log,
                    self.skew_sign_.astype(np.float64), self._mode, per_feature)
 
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._kernel(X, per_feature=False)[:, 0]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_neg_log", None)  # rebuilt on first use: keeps saved models small
+        return state
 
     def feature_contributions(self, X: np.ndarray) -> np.ndarray:
         """Native per-feature contributions: their row sum is the score of each row of ``X``."""
