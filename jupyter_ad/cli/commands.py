@@ -89,9 +89,9 @@ def run_train(args: argparse.Namespace, progress: Progress) -> int:
     from jupyter_ad.data.readers import read_file
 
     progress.stage("reading")
-    frame = read_file(args.data)
+    source = args.data if args.max_rows else read_file(args.data)
     progress.stage("fitting")
-    model = ad.fit(frame, **_detection_kwargs(args))
+    model = ad.fit(source, **_detection_kwargs(args), max_rows=args.max_rows)
     progress.stage("saving")
     ref = model.save(args.name, root=args.store)
     print(f"Saved {ref} ({model.algorithm_name}, {len(model.feature_names)} features, "

@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="fit a model and save it in the model store")
     _add_detection_options(p)
     p.add_argument("--name", required=True, help="model name in the store")
+    p.add_argument("--max-rows", type=int, default=None,
+                   help="fit on a random sample of at most this many rows (Parquet files are "
+                   "sampled in batches, so they may be larger than memory)")
     p.add_argument("--store", default=None, help="model store folder ($JUPYTER_AD_HOME)")
 
     p = sub.add_parser("score", help="score a file with a saved model")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,16 +37,39 @@ def fit(
     preprocessing: dict[str, Any] | None = None,
     random_state: int | None = 0,
     ensemble: dict[str, Any] | None = None,
+    max_rows: int | None = None,
 ) -> AnomalyModel:
     """Fit a model on ``data`` to score rows later with ``model.score(new)``.
 
-    Parameters are those of :func:`detect`.
+    Parameters are those of :func:`detect`, plus:
+
+    max_rows : int, optional
+        Fit on a seeded random sample of at most this many rows. A Parquet file is sampled
+        batch by batch (:func:`jupyter_ad.io.stream.sample_parquet`), so a file larger than
+        memory can be fitted on; score it with ``model.score_file``.
     """
+    if max_rows is not None:
+        data = _sample(data, max_rows, random_state)
     model, _, _, _ = _fit(data, algorithm, params=params, contamination=contamination,
                           threshold=threshold, top_k=top_k, features=features, exclude=exclude,
                           preprocessing=preprocessing, random_state=random_state,
                           ensemble=ensemble)
     return model
+
+
+def _sample(data: Any, max_rows: Any, random_state: int | None) -> Any:
+    """At most ``max_rows`` rows of ``data`` (Parquet files are read in batches)."""
+    if not Interval(int, 2).accepts(max_rows):
+        raise ParameterError(f"max_rows must be a whole number >= 2, got {max_rows!r}.")
+    seed = random_state or 0
+    if isinstance(data, str | os.PathLike) and str(data).lower().endswith((".parquet", ".pq")):
+        from jupyter_ad.io.stream import sample_parquet
+
+        return sample_parquet(data, int(max_rows), seed=seed)
+    frame = as_dataframe(data)
+    if len(frame) <= max_rows:
+        return frame
+    return frame.sample(n=int(max_rows), random_state=seed).sort_index()
 
 
 def detect(

@@ -76,3 +76,16 @@ def test_dask_scoring_on_a_two_worker_cluster_equals_in_process(frame, model):
         scored = lazy.compute()
     expected = score_partition(frame, model)
     pd.testing.assert_frame_equal(scored.sort_index(), expected)
+
+
+def test_fit_on_a_sample_of_a_parquet_file(tmp_path, frame):
+    source = tmp_path / "in.parquet"
+    frame.to_parquet(source, row_group_size=2000)
+    model = ad.fit(str(source), max_rows=5000, algorithm="ecod")
+    assert model.metrics_["n_rows"] == 5000
+    again = ad.fit(str(source), max_rows=5000, algorithm="ecod")
+    np.testing.assert_array_equal(model.score_samples(frame.iloc[:50]),
+                                  again.score_samples(frame.iloc[:50]))
+    assert ad.fit(frame, max_rows=300).metrics_["n_rows"] == 300
+    with pytest.raises(ad.ParameterError, match="max_rows"):
+        ad.fit(frame, max_rows=1)
