@@ -85,6 +85,7 @@ def detect(
     preprocessing: dict[str, Any] | None = None,
     random_state: int | None = 0,
     ensemble: dict[str, Any] | None = None,
+    engine: str = "local",
 ) -> DetectionResult:
     """Find the anomalies in ``data`` in one call.
 
@@ -119,6 +120,11 @@ def detect(
         ``weights`` (a list with one positive number per member, or a dict name -> weight) and
         ``n_buckets`` (groups for "aom"/"moa", default 2). Example:
         ``ensemble={"combination": "aom", "normalisation": "rank"}``.
+    engine : {"local", "dask"}, default "local"
+        ``"dask"`` fits on (a sample of at most 1,000,000 rows of) the data in this process,
+        then scores the partitions of ``data`` (a Dask DataFrame, or any input split into
+        partitions) in parallel on the current ``distributed`` client, or on a 2-worker local
+        cluster started for the call; see :func:`jupyter_ad.engines.dask_engine.detect_dask`.
 
     Returns
     -------
@@ -133,10 +139,17 @@ def detect(
     >>> res.n_anomalies > 0
     True
     """
-    model, frame, X, report = _fit(
-        data, algorithm, params=params, contamination=contamination, threshold=threshold,
-        top_k=top_k, features=features, exclude=exclude, preprocessing=preprocessing,
-        random_state=random_state, ensemble=ensemble)
+    options = {"params": params, "contamination": contamination, "threshold": threshold,
+               "top_k": top_k, "features": features, "exclude": exclude,
+               "preprocessing": preprocessing, "random_state": random_state,
+               "ensemble": ensemble}
+    if engine != "local":
+        if engine != "dask":
+            raise ParameterError(f"engine must be 'local' or 'dask', got {engine!r}.")
+        from jupyter_ad.engines.dask_engine import detect_dask
+
+        return detect_dask(data, algorithm, **options)  # type: ignore[arg-type]
+    model, frame, X, report = _fit(data, algorithm, **options)  # type: ignore[arg-type]
     return DetectionResult(data=frame, scores=model.detector_.decision_scores_, model=model,
                            features=X, preprocessing=report,
                            threshold_rule=model.threshold_rule_)

@@ -17,7 +17,9 @@ import pandas as pd
 from jupyter_ad.engines.partition import score_partition
 from jupyter_ad.errors import OptionalDependencyError
 
-__all__ = ["is_dask_collection", "local_client", "score_dask"]
+__all__ = ["detect_dask", "is_dask_collection", "local_client", "score_dask"]
+
+FIT_ROWS = 1_000_000
 
 INSTALL = "pip install 'jupyter-ad[dask]'  (or: pip install 'dask[dataframe,distributed]')"
 
@@ -61,3 +63,37 @@ def local_client(n_workers: int = 2) -> Iterator[Any]:
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         yield client
+
+
+def detect_dask(data: Any, algorithm: Any = "auto", *, n_workers: int = 2,
+                **options: Any) -> Any:
+    """``ad.detect(data, engine="dask")``: fit here, score the partitions in parallel.
+
+    The model is fitted in this process on the data, or on a seeded sample of at most
+    ``FIT_ROWS`` rows; then every partition is scored by :func:`score_partition` on the current
+    ``distributed`` client (or a local cluster of ``n_workers`` processes for the call), and
+    the result is gathered. Every row, training rows included, is scored by the fitted model,
+    so the scores equal ``ad.fit(...).score(data)`` in one process.
+    """
+    dd = _dask()
+    from jupyter_ad.core.api import fit
+    from jupyter_ad.core.result import DetectionResult
+    from jupyter_ad.data.readers import as_dataframe
+
+    if is_dask_collection(data):
+        ddf = data
+        n_rows = int(ddf.shape[0].compute())
+        sample = (ddf.compute() if n_rows <= FIT_ROWS else
+                  ddf.sample(frac=FIT_ROWS / n_rows,
+                             random_state=options.get("random_state") or 0).compute())
+    else:
+        frame = as_dataframe(data)
+        ddf = dd.from_pandas(frame, npartitions=max(2, 2 * n_workers))
+        sample = frame
+    model = fit(sample, algorithm, max_rows=FIT_ROWS, **options)
+    with local_client(n_workers=n_workers):
+        scored, rows = dd.compute(score_dask(model, ddf), ddf)
+    X, report = model.preprocessor_.transform_with_report(rows, extra_columns="ignore")
+    return DetectionResult(data=rows, scores=scored["score"].to_numpy(), model=model,
+                           features=X, preprocessing=report,
+                           threshold_rule=model.threshold_rule_)

@@ -89,3 +89,19 @@ def test_fit_on_a_sample_of_a_parquet_file(tmp_path, frame):
     assert ad.fit(frame, max_rows=300).metrics_["n_rows"] == 300
     with pytest.raises(ad.ParameterError, match="max_rows"):
         ad.fit(frame, max_rows=1)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dask")
+def test_detect_with_the_dask_engine_equals_in_process_scoring(frame):
+    import dask.dataframe as dd
+
+    res = ad.detect(frame, engine="dask")
+    expected = ad.fit(frame).score(frame)
+    np.testing.assert_allclose(res.scores, expected.scores, rtol=1e-10)
+    assert res.n_anomalies == expected.n_anomalies and len(res) == len(frame)
+    from_dask = ad.detect(dd.from_pandas(frame, npartitions=3), engine="dask")
+    np.testing.assert_allclose(from_dask.scores,
+                               expected.scores, rtol=1e-10)
+    with pytest.raises(ad.ParameterError, match="engine"):
+        ad.detect(frame, engine="spark")
