@@ -9,33 +9,58 @@ Examples
 >>> res.summary().startswith("Found")
 True
 
-Importing this package loads no Jupyter or plotting library; the magics
-(``%load_ext jupyter_ad``), widgets and charts load them when first used.
+Importing this package is light: the public functions below are loaded on first use (so
+``%load_ext jupyter_ad`` only registers the magics), and no Jupyter or plotting library is
+loaded until a magic, widget or chart needs it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from jupyter_ad import datasets
 from jupyter_ad._version import __version__
-from jupyter_ad.core.api import detect, fit
-from jupyter_ad.core.compare import ComparisonResult, compare
-from jupyter_ad.core.model import AnomalyModel
-from jupyter_ad.core.registry import (
-    DetectorInfo,
-    list_detectors,
-    register_detector,
-    unregister_detector,
-)
-from jupyter_ad.core.result import DetectionResult
-from jupyter_ad.core.semi import learn_from_labels
-from jupyter_ad.core.tuning import tune
-from jupyter_ad.core.validation import validate
-from jupyter_ad.data.quality import DataQualityReport, check_data
 from jupyter_ad.errors import *
 from jupyter_ad.errors import __all__ as _errors_all
-from jupyter_ad.io.api import load, models
+
+if TYPE_CHECKING:  # the same names, resolved for type checkers and documentation tools
+    from jupyter_ad import datasets
+    from jupyter_ad.core.api import detect, fit
+    from jupyter_ad.core.compare import ComparisonResult, compare
+    from jupyter_ad.core.model import AnomalyModel
+    from jupyter_ad.core.registry import (
+        DetectorInfo,
+        list_detectors,
+        register_detector,
+        unregister_detector,
+    )
+    from jupyter_ad.core.result import DetectionResult
+    from jupyter_ad.core.semi import learn_from_labels
+    from jupyter_ad.core.tuning import tune
+    from jupyter_ad.core.validation import validate
+    from jupyter_ad.data.quality import DataQualityReport, check_data
+    from jupyter_ad.io.api import load, models
+
+# public name -> module that defines it (imported on first access)
+_LAZY = {
+    "detect": "jupyter_ad.core.api",
+    "fit": "jupyter_ad.core.api",
+    "compare": "jupyter_ad.core.compare",
+    "ComparisonResult": "jupyter_ad.core.compare",
+    "AnomalyModel": "jupyter_ad.core.model",
+    "DetectorInfo": "jupyter_ad.core.registry",
+    "list_detectors": "jupyter_ad.core.registry",
+    "register_detector": "jupyter_ad.core.registry",
+    "unregister_detector": "jupyter_ad.core.registry",
+    "DetectionResult": "jupyter_ad.core.result",
+    "learn_from_labels": "jupyter_ad.core.semi",
+    "tune": "jupyter_ad.core.tuning",
+    "validate": "jupyter_ad.core.validation",
+    "DataQualityReport": "jupyter_ad.data.quality",
+    "check_data": "jupyter_ad.data.quality",
+    "load": "jupyter_ad.io.api",
+    "models": "jupyter_ad.io.api",
+}
 
 __all__ = [
     "AnomalyModel",
@@ -60,6 +85,22 @@ __all__ = [
     "validate",
     *_errors_all,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first access (PEP 562) and keep it in the module."""
+    if name == "datasets":
+        value: Any = importlib.import_module("jupyter_ad.datasets")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'jupyter_ad' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -18,3 +18,18 @@ def test_core_import_loads_no_jupyter_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_package_import_defers_the_core():
+    """`%load_ext jupyter_ad` imports the package: the core (pandas, scikit-learn) loads later."""
+    code = (
+        "import sys, json, jupyter_ad as ad\n"
+        "before = [m for m in ('pandas', 'sklearn', 'numba') if m in sys.modules]\n"
+        "ad.detect\n"
+        "after = [m for m in ('pandas', 'sklearn') if m in sys.modules]\n"
+        "print(json.dumps([before, after, 'detect' in dir(ad)]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    before, after, listed = json.loads(out.stdout.strip().splitlines()[-1])
+    assert before == [] and after == ["pandas", "sklearn"] and listed
