@@ -61,7 +61,7 @@ def local_client(n_workers: int = 2) -> Iterator[Any]:
     except ValueError:
         pass
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 
