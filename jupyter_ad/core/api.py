@@ -139,17 +139,18 @@ def detect(
     >>> res.n_anomalies > 0
     True
     """
-    options = {"params": params, "contamination": contamination, "threshold": threshold,
-               "top_k": top_k, "features": features, "exclude": exclude,
-               "preprocessing": preprocessing, "random_state": random_state,
-               "ensemble": ensemble}
+    options: dict[str, Any] = {
+        "params": params, "contamination": contamination, "threshold": threshold,
+        "top_k": top_k, "features": features, "exclude": exclude,
+        "preprocessing": preprocessing, "random_state": random_state, "ensemble": ensemble,
+    }
     if engine != "local":
         if engine != "dask":
             raise ParameterError(f"engine must be 'local' or 'dask', got {engine!r}.")
         from jupyter_ad.engines.dask_engine import detect_dask
 
-        return detect_dask(data, algorithm, **options)  # type: ignore[arg-type]
-    model, frame, X, report = _fit(data, algorithm, **options)  # type: ignore[arg-type]
+        return detect_dask(data, algorithm, **options)
+    model, frame, X, report = _fit(data, algorithm, **options)
     return DetectionResult(data=frame, scores=model.detector_.decision_scores_, model=model,
                            features=X, preprocessing=report,
                            threshold_rule=model.threshold_rule_)
