@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_ad.cli.progress import Progress
-from jupyter_ad.errors import DataFileError, JupyterADError, ParameterError
+from jupyter_ad.errors import DataFileError, JupyterADError
 
 __all__ = ["add_parser", "parse_args", "run"]
 
 DEFAULT_OUTPUT = "jupyter-ad-benchmark"
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA = 0, 1
 
 
 def add_parser(subparsers: Any) -> None:
@@ -134,11 +134,9 @@ def _benchmark(args: argparse.Namespace, progress: Progress) -> int:
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
     """``jupyter-ad benchmark``: 0 on success, 2 on usage errors, 1 on data errors."""
+    from jupyter_ad.cli.main import report_error
+
     try:
         return _benchmark(args, progress)
-    except ParameterError as exc:
-        print(f"jupyter-ad benchmark: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except JupyterADError as exc:
-        print(f"jupyter-ad benchmark: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
+        return report_error("benchmark", exc)

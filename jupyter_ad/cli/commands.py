@@ -38,17 +38,9 @@ def _detection_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _check_output(path: str | None) -> None:
     """Refuse a bad output path before any work is done."""
     if path:
-        from pathlib import Path
+        from jupyter_ad.io.output import check_output_path
 
-        from jupyter_ad.errors import ParameterError
-        from jupyter_ad.io.output import OUTPUT_SUFFIXES
-
-        target = Path(path).expanduser()
-        if target.suffix.lower() not in OUTPUT_SUFFIXES:
-            raise ParameterError(f"Cannot write {path!r}: the extension must be one of "
-                                 f"{', '.join(OUTPUT_SUFFIXES)}.")
-        if not target.parent.exists():
-            raise ParameterError(f"The folder {str(target.parent)!r} does not exist.")
+        check_output_path(path)
 
 
 def _print_result(res: Any, top: int) -> None:

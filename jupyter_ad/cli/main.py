@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_error(command: str, exc: JupyterADError) -> int:
+    """Print ``exc`` as one line on stderr; its exit status: 2 for usage, 1 for data errors."""
+    print(f"jupyter-ad {command}: error: {exc}", file=sys.stderr)
+    return EXIT_USAGE if isinstance(exc, ParameterError) else EXIT_DATA
+
+
 def _command_modules() -> dict[str, Any]:
     """Sub-commands that live in their own module: name -> module with add_parser/run."""
     from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd
@@ -156,12 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in modules:
             return int(modules[args.command].run(args, progress))
         return int(getattr(commands, f"run_{args.command}")(args, progress))
-    except ParameterError as exc:
-        print(f"jupyter-ad {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except JupyterADError as exc:
-        print(f"jupyter-ad {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
+        return report_error(args.command, exc)
     except KeyboardInterrupt:
         print("jupyter-ad: interrupted", file=sys.stderr)
         return 130

@@ -10,24 +10,30 @@ import pandas as pd
 
 from jupyter_ad.errors import ParameterError
 
-__all__ = ["OUTPUT_SUFFIXES", "write_table"]
+__all__ = ["OUTPUT_SUFFIXES", "check_output_path", "write_table"]
 
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` to ``path`` (format from the extension) via a temporary file + rename,
-    so a failure never leaves a half-written file behind.
-    """
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """The output path, refused early if its extension or folder is wrong."""
     target = Path(path).expanduser()
-    suffix = target.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
+    if target.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ParameterError(
             f"Cannot write {str(target)!r}: the extension must be one of "
             f"{', '.join(OUTPUT_SUFFIXES)}."
         )
     if not target.parent.exists():
         raise ParameterError(f"The folder {str(target.parent)!r} does not exist.")
+    return target
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` to ``path`` (format from the extension) via a temporary file + rename,
+    so a failure never leaves a half-written file behind.
+    """
+    target = check_output_path(path)
+    suffix = target.suffix.lower()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

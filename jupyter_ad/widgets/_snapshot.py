@@ -14,9 +14,25 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["chart_svg", "detection_snapshot", "html_table", "snapshot_html"]
+import ipywidgets as widgets
+
+__all__ = ["SnapshotVBox", "chart_svg", "detection_snapshot", "html_table", "snapshot_html"]
 
 SNAPSHOT_ROWS = 20
+
+
+class SnapshotVBox(widgets.VBox):  # type: ignore[misc]
+    """A ``VBox`` whose display output also carries its static ``snapshot_html()``."""
+
+    def snapshot_html(self) -> str:  # pragma: no cover - every panel overrides it
+        """Static HTML of the panel."""
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/html"] = self.snapshot_html()
+        return bundle
 _STYLE = ("font-family:sans-serif;font-size:13px;border-collapse:collapse;"
           "margin:4px 0 8px 0")
 _CELL = "border:1px solid #ddd;padding:2px 6px;text-align:right"

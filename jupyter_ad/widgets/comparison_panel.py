@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from jupyter_ad import charts
 from jupyter_ad.errors import ParameterError
-from jupyter_ad.widgets._snapshot import chart_svg, html_table, snapshot_html
+from jupyter_ad.widgets._snapshot import SnapshotVBox, chart_svg, html_table, snapshot_html
 from jupyter_ad.widgets._table import json_value
 
 __all__ = ["ComparisonPanel"]
@@ -20,7 +20,7 @@ _FIRST = ("detector", "roc_auc", "average_precision", "agreement", "f1", "precis
           "recall", "precision_at_k", "stability", "n_flagged")
 
 
-class ComparisonPanel(widgets.VBox):
+class ComparisonPanel(SnapshotVBox):
     """Leaderboard table, metric bars, ROC/PR curves (with labels) and agreement heatmap.
 
     Every chart is an offline :class:`altair.JupyterChart` (JavaScript from vl-convert, no
@@ -70,12 +70,6 @@ class ComparisonPanel(widgets.VBox):
                 f"</strong>{html_table(self._rows, self._columns)}</div>")
 
     # -- display --------------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/html"] = self.snapshot_html()
-        return bundle
-
     def snapshot_html(self) -> str:
         """Static HTML: the leaderboard table and the charts as inline SVG."""
         sections = [("Leaderboard", html_table(self._rows, self._columns)),

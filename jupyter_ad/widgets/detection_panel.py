@@ -13,7 +13,7 @@ from jupyter_ad import charts
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.widgets._code import reproduce_code
 from jupyter_ad.widgets._controls import PanelControls
-from jupyter_ad.widgets._snapshot import detection_snapshot
+from jupyter_ad.widgets._snapshot import SnapshotVBox, detection_snapshot
 from jupyter_ad.widgets._table import TABLE_ROWS, brushed_rows, table_rows
 
 __all__ = ["DetectionPanel"]
@@ -22,7 +22,7 @@ _EMBED = {"actions": False, "renderer": "svg"}
 SUMMARY_MAX_FLAGGED = 100_000
 
 
-class DetectionPanel(widgets.VBox):
+class DetectionPanel(SnapshotVBox):
     """Summary, threshold slider, charts, top anomalies and explanations of one result.
 
     Python holds the state: moving the threshold (in the browser or with
@@ -281,12 +281,6 @@ class DetectionPanel(widgets.VBox):
         return {str(k): int(v) for k, v in self.result.feedback.items()}
 
     # -- display --------------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/html"] = self.snapshot_html()
-        return bundle
-
     def snapshot_html(self) -> str:
         """Static HTML of the panel: summary, top-anomalies table and the histogram as SVG.
 
