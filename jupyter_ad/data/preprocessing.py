@@ -38,7 +38,7 @@ from jupyter_ad.errors import (
 
 __all__ = ["PreprocessingReport", "Preprocessor"]
 
-_STATS_ROWS = 200_000
+_STATS_ROWS = 100_000  # rows behind the imputation and scaling statistics (seeded sample)
 _ID_MIN_ROWS = 20  # fewer rows than this: a column of distinct values is not called an ID
 _DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
 
@@ -50,6 +50,21 @@ def _is_constant(values: pd.Series, kind: str) -> bool:
         finite = array[~np.isnan(array)]
         return bool(finite.size == 0 or finite.min() == finite.max())
     return bool(values.nunique(dropna=True) <= 1)
+
+
+def _numeric_constant_columns(frame: pd.DataFrame) -> dict[str, bool | None]:
+    """For a frame whose columns are all integer or float: column -> constant? (``None``:
+    every value missing), from one compiled pass; ``{}`` for any other frame.
+    """
+    if frame.shape[1] == 0 or len(frame) == 0 or not all(
+        isinstance(dtype, np.dtype) and dtype.kind in "fiu" for dtype in frame.dtypes
+    ):
+        return {}
+    from jupyter_ad.data._numeric_kernel import column_summary
+
+    lo, hi, n_nan, _ = column_summary(frame.to_numpy(dtype=np.float64))
+    return {str(name): (None if n_nan[j] == len(frame) else bool(not lo[j] < hi[j]))
+            for j, name in enumerate(frame.columns)}
 
 
 @dataclass
@@ -140,9 +155,14 @@ class Preprocessor:
         frame = select_columns(frame, self.features, self.exclude)
         report = PreprocessingReport(scaling=self.scaling)
         kinds: dict[str, str] = {}
+        constant = _numeric_constant_columns(frame)
         for name in frame.columns:
-            kind = classify_column(name, frame[name])
-            why = self._drop_reason(frame[name], kind)
+            if name in constant:  # an all-numeric frame, summarised in one compiled pass
+                kind = "empty" if constant[name] is None else "numeric"
+                why = self._drop_reason(frame[name], kind, constant=constant[name])
+            else:
+                kind = classify_column(name, frame[name])
+                why = self._drop_reason(frame[name], kind)
             if why:
                 report.dropped[name] = why
             else:
@@ -174,10 +194,10 @@ class Preprocessor:
         self.fit_transform(frame)
         return self
 
-    def _drop_reason(self, values: pd.Series, kind: str) -> str:
+    def _drop_reason(self, values: pd.Series, kind: str, *, constant: bool | None = None) -> str:
         if kind == "empty":
             return "every value is missing"
-        if self.drop_constant and _is_constant(values, kind):
+        if self.drop_constant and (_is_constant(values, kind) if constant is None else constant):
             return "constant (a single value)"
         integer = kind == "numeric" and pd.api.types.is_integer_dtype(values.dtype)
         if not self.drop_id_like or len(values) < _ID_MIN_ROWS or not (
@@ -227,8 +247,9 @@ class Preprocessor:
         columns = list(self.kinds_)
         if all(self.kinds_[c] == "numeric" for c in columns) and all(
             frame[c].dtype.kind in "fiu" for c in columns
-        ):  # fast path: one copy of an all-numeric frame
-            return frame[columns].to_numpy(dtype=np.float64, copy=True)
+        ):  # fast path: an all-numeric frame as one float64 matrix (a view where possible;
+            # it is only read)
+            return frame[columns].to_numpy(dtype=np.float64)
         out = np.empty((len(frame), len(self.feature_names_out_)), order="F")
         start = 0
         for block in self._blocks(frame, report, fitting=fitting):
@@ -273,26 +294,33 @@ class Preprocessor:
         return -np.log(share)[:, None]
 
     def _fit_impute_scale(self, raw: np.ndarray) -> None:
+        from jupyter_ad.data._numeric_kernel import column_quantiles
+
         # statistics from at most _STATS_ROWS rows (seeded sample): exact enough, and it keeps
         # percentile computations from dominating the run time on millions of rows
         if raw.shape[0] > _STATS_ROWS:
             rows = np.random.default_rng(0).choice(raw.shape[0], _STATS_ROWS, replace=False)
             raw = raw[np.sort(rows)]
-        finite = np.where(np.isfinite(raw), raw, np.nan)
+        finite = np.isfinite(raw)
+        complete = bool(finite.all())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            quartiles = column_quantiles(raw, [25.0, 50.0, 75.0])  # of the finite values
             if self.impute == "mean":
-                fill = np.nanmean(finite, axis=0)
+                fill = np.nanmean(np.where(finite, raw, np.nan), axis=0)
             elif self.impute == "zero":
                 fill = np.zeros(raw.shape[1])
             else:
-                fill = np.nanmedian(finite, axis=0)
+                fill = quartiles[1]
             self.fill_ = np.nan_to_num(fill)
-            filled = np.where(np.isnan(finite), self.fill_, finite)
-            center, scale = self._scale_stats(filled)
+            if not complete:  # statistics of the imputed values
+                raw = np.where(finite, raw, self.fill_)
+                quartiles = column_quantiles(raw, [25.0, 50.0, 75.0])
+            center, scale = self._scale_stats(raw, quartiles)
         self.center_, self.scale_ = center, scale
 
-    def _scale_stats(self, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _scale_stats(self, filled: np.ndarray,
+                     quartiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n_features = filled.shape[1]
         if self.scaling is None:
             return np.zeros(n_features), np.ones(n_features)
@@ -302,36 +330,35 @@ class Preprocessor:
         std = filled.std(axis=0)
         if self.scaling == "standard":
             return filled.mean(axis=0), np.where(std > 0, std, 1.0)
-        q1, med, q3 = np.percentile(filled, [25, 50, 75], axis=0)
+        q1, med, q3 = quartiles
         iqr = (q3 - q1) / 1.349  # IQR of a standard normal, so scales match "standard"
         return med, np.where(iqr > 0, iqr, np.where(std > 0, std, 1.0))
 
     def _impute_scale(self, raw: np.ndarray, report: PreprocessingReport | None) -> np.ndarray:
-        finite = np.isfinite(raw)
-        if not finite.all():
-            infinite = np.isinf(raw)
-            missing = ~finite
+        from jupyter_ad.data._numeric_kernel import impute_scale
+
+        out, n_nan, n_inf = impute_scale(raw, self.fill_, self.center_, self.scale_)
+        missing = n_nan + n_inf
+        if missing.any():
             if self.impute is None:
-                row, col = np.argwhere(missing)[0]
+                row, col = np.argwhere(~np.isfinite(raw))[0]
                 raise MissingValuesError(
                     f"Feature {self.feature_names_out_[col]!r} has a missing or infinite value "
-                    f"at row {row} ({int(missing[:, col].sum())} in all). Pass "
+                    f"at row {row} ({int(missing[col])} in all). Pass "
                     "preprocessing={'impute': 'median'} or drop those rows (df.dropna())."
                 )
             if report is not None:
-                self._report_missing(missing, infinite, report)
-            raw = np.where(missing, self.fill_, raw)
-        out = np.subtract(raw, self.center_, order="C")
-        out /= self.scale_
+                self._report_missing(missing, n_inf, report)
         return out
 
     def _report_missing(self, missing: np.ndarray, infinite: np.ndarray,
                         report: PreprocessingReport) -> None:
-        for j in np.flatnonzero(missing.any(axis=0)):
+        """Record per-feature counts of replaced values (missing includes the infinite)."""
+        for j in np.flatnonzero(missing):
             name = self.feature_names_out_[j]
-            report.imputed[name] = int(missing[:, j].sum())
-            if infinite[:, j].any():
-                report.infinite[name] = int(infinite[:, j].sum())
+            report.imputed[name] = int(missing[j])
+            if infinite[j]:
+                report.infinite[name] = int(infinite[j])
 
     # -- scoring time ---------------------------------------------------------------------------
     def transform(self, frame: pd.DataFrame, *, extra_columns: str = "error") -> np.ndarray:

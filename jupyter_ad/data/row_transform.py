@@ -47,9 +47,20 @@ class RowTransformer:
                 self._unseen = -math.log(1.0 / (n + 1.0))
             start += len(pre.date_parts_[name]) if kind == "datetime" else 1
         self._width = start
+        # a model of plain numbers takes a shortcut: one list, one array
+        self._numbers = [name for name, kind, _ in self._steps] if all(
+            kind in ("numeric", "boolean") for _, kind, _ in self._steps) else None
 
     def transform(self, row: Mapping[str, Any], *, extra_columns: str = "error") -> np.ndarray:
         """The preprocessed row, shape ``(1, n_features)``."""
+        if self._numbers is not None and (extra_columns != "error"
+                                          or len(row) == len(self._numbers)):
+            try:
+                out = np.array([row[name] for name in self._numbers], dtype=np.float64)
+            except (KeyError, TypeError, ValueError):
+                pass  # the general path below names the key or value at fault
+            else:
+                return self._finish(out)
         missing = [name for name, _, _ in self._steps if name not in row]
         if missing:
             raise ColumnMismatchError(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jupyter_ad.data.columns import classify_column
@@ -124,6 +125,10 @@ class FeatureSchema:
 
     @staticmethod
     def _check_kind(name: str, kind: str, values: pd.Series) -> None:
+        if kind != "datetime" and isinstance(values.dtype, np.dtype) and (
+            values.dtype.kind in "fiu"
+        ):  # plain numbers are numeric, which every kind but datetime accepts: no scan
+            return
         if values.notna().sum() == 0:
             return  # all missing: imputed like any missing value
         try:

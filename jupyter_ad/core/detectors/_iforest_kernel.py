@@ -1,81 +1,326 @@
-"""The compiled scoring kernels of :class:`~.fast_iforest.FastIsolationForest`.
+"""The compiled kernels of :class:`~.fast_iforest.FastIsolationForest`: growing and scoring.
 
-``parallel`` splits rows over threads; ``serial`` avoids the thread start-up cost for a few
-rows (a single row is scored in microseconds).
+Two tree layouts:
+
+* **Linked** (what growing produces): nodes numbered depth first, so the left child of node
+  ``k`` is ``k + 1`` and only the right child is stored; ``feature == -1`` marks a leaf. Any
+  depth; scored by :func:`run_linked` (one row walks one tree until it reaches a leaf).
+* **Perfect** (the fast path, for depths up to :data:`PERFECT_MAX_DEPTH`): every tree is
+  padded to a perfect binary tree of depth ``D``, internal node ``k`` has children ``2k + 1``
+  and ``2k + 2``, and a leaf above depth ``D`` becomes a chain of pass-through nodes
+  (threshold ``+inf``: every finite value goes left) ending in leaves that hold its value.
+  Every row then takes exactly ``D`` branch-free steps per tree, eight rows in lockstep, so
+  the processor overlaps their memory loads and never mispredicts where a walk ends. The
+  path lengths are the same as the linked layout's, bit for bit (tested).
+
+Parallel kernels split rows over threads; serial ones avoid the thread start-up cost for a few
+rows (a single row is scored in microseconds). Parallel runs hold the process-wide kernel lock,
+as numba's default threading layer must not run two parallel kernels at once (e.g. from Dask
+worker threads).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
 
 import numpy as np
 from numba import njit, prange
 
-from jupyter_ad.core.detectors._kernel_lock import KERNEL_LOCK
+from jupyter_ad._kernel_lock import KERNEL_LOCK
 
-__all__ = ["SERIAL_BELOW", "run"]
+__all__ = ["PERFECT_MAX_DEPTH", "SERIAL_BELOW", "grow_forest", "run_linked", "run_perfect",
+           "to_perfect"]
 
 SERIAL_BELOW = 2000
-BLOCK = 4096  # rows per parallel task
+BLOCK = 1024  # rows per parallel task (their features stay in the core's cache)
+PERFECT_MAX_DEPTH = 12  # 4,095 internal nodes and 4,096 leaves per tree at most
+_EULER_GAMMA = 0.5772156649015329
+_U = np.uint64  # unsigned indices: numba emits no negative-index wrap-around for them
+
+
+@njit(cache=True, nogil=True)
+def _c(n: float) -> float:  # pragma: no cover - compiled
+    """Average path length of an unsuccessful search in a BST of ``n`` nodes."""
+    if n > 2.0:
+        return 2.0 * (math.log(n - 1.0) + _EULER_GAMMA) - 2.0 * (n - 1.0) / n
+    if n == 2.0:
+        return 1.0
+    return 0.0
+
+
+# -- growing --------------------------------------------------------------------------------------
+@njit(cache=True, nogil=True)
+def grow_forest(samples: np.ndarray, psi: int, max_depth: int, max_nodes: int,
+                seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                    np.ndarray]:  # pragma: no cover - compiled
+    """Grow one tree per block of ``psi`` rows of ``samples`` (linked layout, flat arrays).
+
+    Each node splits on a feature drawn uniformly among those that vary in the node, at a
+    uniform random value between the node's minimum and maximum (values below the cut go
+    left); a node with one row, no varying feature, or at ``max_depth`` is a leaf whose value
+    is its depth plus ``c(rows)``.
+    """
+    np.random.seed(seed)
+    n_trees = samples.shape[0] // psi
+    n_features = samples.shape[1]
+    feature = np.full(n_trees * max_nodes, -1, dtype=np.int32)
+    threshold = np.zeros(n_trees * max_nodes)
+    right = np.zeros(n_trees * max_nodes, dtype=np.int32)
+    value = np.zeros(n_trees * max_nodes)
+    rows = np.empty(psi, dtype=np.int64)
+    lo = np.empty(n_features)
+    hi = np.empty(n_features)
+    varying = np.empty(n_features, dtype=np.int64)
+    # stack entries: start, stop, depth, node whose right child this is (-1: a left child)
+    stack = np.empty((max_depth + 2, 4), dtype=np.int64)
+    for t in range(n_trees):
+        base = t * psi
+        offset = t * max_nodes
+        for i in range(psi):
+            rows[i] = base + i
+        top = 0
+        stack[0, 0], stack[0, 1], stack[0, 2], stack[0, 3] = 0, psi, 0, -1
+        counter = 0
+        while top >= 0:
+            start, stop, depth, parent = stack[top, 0], stack[top, 1], stack[top, 2], stack[top, 3]
+            top -= 1
+            node = counter
+            counter += 1
+            if parent >= 0:
+                right[offset + parent] = node
+            size = stop - start
+            mid = -1
+            if depth < max_depth and size > 1:
+                n_varying = 0
+                for f in range(n_features):
+                    lo[f] = samples[rows[start], f]
+                    hi[f] = lo[f]
+                for i in range(start + 1, stop):
+                    for f in range(n_features):
+                        v = samples[rows[i], f]
+                        if v < lo[f]:
+                            lo[f] = v
+                        elif v > hi[f]:
+                            hi[f] = v
+                for f in range(n_features):
+                    if hi[f] > lo[f]:
+                        varying[n_varying] = f
+                        n_varying += 1
+                if n_varying > 0:
+                    f = varying[min(int(np.random.random() * n_varying), n_varying - 1)]
+                    cut = lo[f] + np.random.random() * (hi[f] - lo[f])
+                    if cut <= lo[f]:  # a draw of (almost) 0: cut just above the minimum
+                        cut = np.nextafter(lo[f], hi[f])
+                    # partition rows[start:stop]: values below the cut first
+                    mid = start
+                    for i in range(start, stop):
+                        if samples[rows[i], f] < cut:
+                            rows[i], rows[mid] = rows[mid], rows[i]
+                            mid += 1
+                    feature[offset + node] = f
+                    threshold[offset + node] = cut
+            if start < mid < stop:
+                top += 1  # the right child waits; the left child is next, so it is node + 1
+                stack[top, 0], stack[top, 1], stack[top, 2], stack[top, 3] = (
+                    mid, stop, depth + 1, node)
+                top += 1
+                stack[top, 0], stack[top, 1], stack[top, 2], stack[top, 3] = (
+                    start, mid, depth + 1, -1)
+            else:
+                feature[offset + node] = -1
+                value[offset + node] = depth + _c(float(size))
+    return feature, threshold, right, value
+
+
+@njit(cache=True, nogil=True)
+def to_perfect(feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
+               value: np.ndarray, offsets: np.ndarray,
+               depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """The linked trees padded into perfect trees of ``depth`` (flat arrays, tree after tree).
+
+    Returns ``(feature, threshold, leaf_value)``: ``(n_trees * (2**depth - 1))`` unsigned
+    features and thresholds (``+inf`` on pass-through nodes), ``(n_trees * 2**depth)`` leaf
+    values.
+    """
+    n_trees = offsets.shape[0]
+    n_internal = (1 << depth) - 1
+    p_feature = np.zeros(n_trees * n_internal, dtype=np.uint32)
+    p_threshold = np.full(n_trees * n_internal, np.inf)
+    p_value = np.zeros(n_trees * (n_internal + 1))
+    stack = np.empty((depth + 2, 3), dtype=np.int64)  # linked node, perfect node, its depth
+    for t in range(n_trees):
+        root = offsets[t]
+        top = 0
+        stack[0, 0], stack[0, 1], stack[0, 2] = root, 0, 0
+        while top >= 0:
+            node, slot, level = stack[top, 0], stack[top, 1], stack[top, 2]
+            top -= 1
+            if feature[node] >= 0 and level < depth:
+                p_feature[t * n_internal + slot] = feature[node]
+                p_threshold[t * n_internal + slot] = threshold[node]
+                top += 1
+                stack[top, 0], stack[top, 1], stack[top, 2] = node + 1, 2 * slot + 1, level + 1
+                top += 1
+                stack[top, 0], stack[top, 1], stack[top, 2] = (
+                    root + right[node], 2 * slot + 2, level + 1)
+            else:  # a leaf: every leaf of the padded subtree holds its value
+                first = slot
+                for _ in range(depth - level):
+                    first = 2 * first + 1
+                width = 1 << (depth - level)
+                start = t * (n_internal + 1) + first - n_internal
+                for k in range(width):
+                    p_value[start + k] = value[node]
+    return p_feature, p_threshold, p_value
+
+
+# -- scoring, perfect layout ----------------------------------------------------------------------
+@njit(cache=True, nogil=True, inline="always")
+def _step(flat: np.ndarray, row_start: np.uint64, node: np.uint64, feature: np.ndarray,
+          threshold: np.ndarray, tree: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    j = tree + node
+    return node + node + _U(1) + _U(flat[row_start + feature[j]] >= threshold[j])
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _row_depth(X: np.ndarray, i: int, feature: np.ndarray, threshold: np.ndarray,
-               right: np.ndarray, value: np.ndarray,
-               offsets: np.ndarray) -> float:  # pragma: no cover - compiled
-    total = 0.0
-    for t in range(offsets.shape[0]):
-        node = offsets[t]
-        f = feature[node]
-        while f >= 0:
-            # branch-free step: the comparison is hard to predict, a select is not
-            go_right = X[i, f] >= threshold[node]
-            node = node + 1 + go_right * (offsets[t] + right[node] - node - 1)
-            f = feature[node]
-        total += value[node]
-    return total / offsets.shape[0]
+def _perfect_block(flat: np.ndarray, n_features: int, start: int, stop: int,
+                   feature: np.ndarray, threshold: np.ndarray, leaf_value: np.ndarray,
+                   depth: int, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Mean path length of rows ``start:stop`` into ``out[start:stop]``, tree by tree.
+
+    ``flat`` is the C-ordered ``X`` as one row of values; row ``i`` starts at
+    ``i * n_features``.
+    """
+    n_internal = (1 << depth) - 1
+    n_trees = feature.shape[0] // n_internal
+    width = _U(n_features)
+    for i in range(start, stop):
+        out[i] = 0.0
+    for t in range(n_trees):
+        tree = _U(t * n_internal)
+        leaves = _U(t * (n_internal + 1)) - _U(n_internal)  # leaf_value of perfect node k
+        i = start
+        while i + 8 <= stop:  # eight independent walks in lockstep
+            r0 = _U(i) * width
+            r1 = r0 + width
+            r2 = r1 + width
+            r3 = r2 + width
+            r4 = r3 + width
+            r5 = r4 + width
+            r6 = r5 + width
+            r7 = r6 + width
+            n0 = n1 = n2 = n3 = n4 = n5 = n6 = n7 = _U(0)
+            for _ in range(depth):
+                n0 = _step(flat, r0, n0, feature, threshold, tree)
+                n1 = _step(flat, r1, n1, feature, threshold, tree)
+                n2 = _step(flat, r2, n2, feature, threshold, tree)
+                n3 = _step(flat, r3, n3, feature, threshold, tree)
+                n4 = _step(flat, r4, n4, feature, threshold, tree)
+                n5 = _step(flat, r5, n5, feature, threshold, tree)
+                n6 = _step(flat, r6, n6, feature, threshold, tree)
+                n7 = _step(flat, r7, n7, feature, threshold, tree)
+            out[i] += leaf_value[leaves + n0]
+            out[i + 1] += leaf_value[leaves + n1]
+            out[i + 2] += leaf_value[leaves + n2]
+            out[i + 3] += leaf_value[leaves + n3]
+            out[i + 4] += leaf_value[leaves + n4]
+            out[i + 5] += leaf_value[leaves + n5]
+            out[i + 6] += leaf_value[leaves + n6]
+            out[i + 7] += leaf_value[leaves + n7]
+            i += 8
+        while i < stop:
+            row = _U(i) * width
+            node = _U(0)
+            for _ in range(depth):
+                node = _step(flat, row, node, feature, threshold, tree)
+            out[i] += leaf_value[leaves + node]
+            i += 1
+    for i in range(start, stop):
+        out[i] /= n_trees
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _parallel(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
-              value: np.ndarray, offsets: np.ndarray) -> np.ndarray:  # pragma: no cover
-    n = X.shape[0]
-    n_trees = offsets.shape[0]
-    out = np.zeros(n)
-    n_blocks = (n + BLOCK - 1) // BLOCK
-    for b in prange(n_blocks):
-        start, stop = b * BLOCK, min(n, (b + 1) * BLOCK)
-        # tree by tree over a block of rows: one tree stays in cache at a time
-        for t in range(n_trees):
-            root = offsets[t]
-            for i in range(start, stop):
-                node = root
-                f = feature[node]
-                while f >= 0:
-                    go_right = X[i, f] >= threshold[node]
-                    node = node + 1 + go_right * (root + right[node] - node - 1)
-                    f = feature[node]
-                out[i] += value[node]
-        for i in range(start, stop):
-            out[i] /= n_trees
+def _perfect_parallel(flat: np.ndarray, n_features: int, feature: np.ndarray,
+                      threshold: np.ndarray, leaf_value: np.ndarray,
+                      depth: int) -> np.ndarray:  # pragma: no cover - compiled
+    n = flat.shape[0] // n_features
+    out = np.empty(n)
+    for b in prange((n + BLOCK - 1) // BLOCK):
+        _perfect_block(flat, n_features, b * BLOCK, min(n, (b + 1) * BLOCK), feature,
+                       threshold, leaf_value, depth, out)
     return out
 
 
 @njit(cache=True, nogil=True)
-def _serial(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
-            value: np.ndarray, offsets: np.ndarray) -> np.ndarray:  # pragma: no cover
-    out = np.empty(X.shape[0])
-    for i in range(X.shape[0]):
-        out[i] = _row_depth(X, i, feature, threshold, right, value, offsets)
+def _perfect_serial(flat: np.ndarray, n_features: int, feature: np.ndarray,
+                    threshold: np.ndarray, leaf_value: np.ndarray,
+                    depth: int) -> np.ndarray:  # pragma: no cover - compiled
+    n = flat.shape[0] // n_features
+    out = np.empty(n)
+    _perfect_block(flat, n_features, 0, n, feature, threshold, leaf_value, depth, out)
     return out
 
 
-def run(X: np.ndarray, *trees: Any) -> np.ndarray:
-    """Mean path length of each row of ``X`` over the trees (serial for a few rows; parallel
-    ones hold the process-wide kernel lock, as numba's default threading layer must not run
-    two parallel kernels at once, e.g. from Dask worker threads).
+def run_perfect(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
+                leaf_value: np.ndarray, depth: int) -> np.ndarray:
+    """Mean path length of each row of the C-ordered float64 ``X`` over perfect trees (see
+    :func:`to_perfect`).
     """
+    flat, width = X.reshape(-1), X.shape[1]
     if X.shape[0] < SERIAL_BELOW:
-        return np.asarray(_serial(X, *trees))
+        return np.asarray(_perfect_serial(flat, width, feature, threshold, leaf_value, depth))
     with KERNEL_LOCK:
-        return np.asarray(_parallel(X, *trees))
+        return np.asarray(_perfect_parallel(flat, width, feature, threshold, leaf_value, depth))
+
+
+# -- scoring, linked layout (any depth) -----------------------------------------------------------
+@njit(cache=True, nogil=True, inline="always")
+def _linked_block(X: np.ndarray, start: int, stop: int, feature: np.ndarray,
+                  threshold: np.ndarray, right: np.ndarray, value: np.ndarray,
+                  offsets: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    n_trees = offsets.shape[0]
+    for i in range(start, stop):
+        out[i] = 0.0
+    for t in range(n_trees):  # tree by tree over a block of rows: one tree stays in cache
+        root = offsets[t]
+        for i in range(start, stop):
+            node = root
+            f = feature[node]
+            while f >= 0:
+                go_right = X[i, f] >= threshold[node]
+                node = node + 1 + go_right * (root + right[node] - node - 1)
+                f = feature[node]
+            out[i] += value[node]
+    for i in range(start, stop):
+        out[i] /= n_trees
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _linked_parallel(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
+                     right: np.ndarray, value: np.ndarray,
+                     offsets: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    n = X.shape[0]
+    out = np.empty(n)
+    for b in prange((n + BLOCK - 1) // BLOCK):
+        _linked_block(X, b * BLOCK, min(n, (b + 1) * BLOCK), feature, threshold, right, value,
+                      offsets, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _linked_serial(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
+                   right: np.ndarray, value: np.ndarray,
+                   offsets: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    out = np.empty(X.shape[0])
+    _linked_block(X, 0, X.shape[0], feature, threshold, right, value, offsets, out)
+    return out
+
+
+def run_linked(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
+               value: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Mean path length of each row of ``X`` over linked trees (any depth)."""
+    trees = (feature, threshold, right, value, offsets)
+    if X.shape[0] < SERIAL_BELOW:
+        return np.asarray(_linked_serial(X, *trees))
+    with KERNEL_LOCK:
+        return np.asarray(_linked_parallel(X, *trees))

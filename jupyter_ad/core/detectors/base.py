@@ -7,6 +7,7 @@ and label 1 means anomaly. Scores are always finite.
 from __future__ import annotations
 
 import importlib
+import math
 import warnings
 from typing import Any, ClassVar
 
@@ -32,8 +33,8 @@ def finite_scores(scores: Any) -> np.ndarray:
     below the smallest, and ``NaN`` the median: a score we cannot compute says "not unusual".
     """
     s = np.asarray(scores, dtype=np.float64).ravel()
-    if np.isfinite(s).all():
-        return s
+    if (all(map(math.isfinite, s.tolist())) if s.size <= 8 else np.isfinite(s).all()):
+        return s  # (a plain loop is cheaper than a ufunc for one row: the score_one path)
     s = s.copy()
     finite = s[np.isfinite(s)]
     if finite.size == 0:
@@ -137,7 +138,9 @@ class BaseDetector(OutlierMixin, BaseEstimator):  # type: ignore[misc]
                 f"{type(self).__name__} needs a 2-D array with at least one row and one "
                 f"column, got shape {arr.shape}."
             )
-        if not np.isfinite(arr).all():
+        from jupyter_ad.data._numeric_kernel import all_finite
+
+        if not all_finite(arr):
             bad = np.argwhere(~np.isfinite(arr))[0]
             raise DataError(
                 f"{type(self).__name__} got a non-finite value at row {bad[0]}, column "

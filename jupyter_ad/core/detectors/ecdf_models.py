@@ -25,7 +25,7 @@ __all__ = ["COPOD", "ECOD"]
 
 class _ECDFDetector(BaseDetector):
     """Keeps sorted training columns (at most ``max_reference`` rows, a seeded sample of the
-    training rows beyond that); tail probabilities come from a compiled binary search.
+    training rows beyond that); per-feature scores come from compiled lookup tables.
     """
 
     _param_rules = {
@@ -39,6 +39,7 @@ class _ECDFDetector(BaseDetector):
         self.random_state = random_state
 
     def _fit(self, X: np.ndarray) -> None:
+        self.__dict__.pop("_lookup", None)  # a re-fit replaces the reference
         ref = X
         if self.max_reference is not None and X.shape[0] > self.max_reference:
             rows = np.random.default_rng(self.random_state).choice(
@@ -50,21 +51,28 @@ class _ECDFDetector(BaseDetector):
 
     _mode = 0  # ECOD_MODE; COPOD sets COPOD_MODE
 
-    def _kernel(self, X: np.ndarray, per_feature: bool) -> np.ndarray:
-        from jupyter_ad.core.detectors._ecdf_kernel import neg_log_shares, run
+    def _tables(self) -> Any:
+        """The lookup tables of :mod:`._ecdf_kernel`, built once per fitted detector."""
+        from jupyter_ad.core.detectors._ecdf_kernel import build_tables, neg_log_shares
 
-        neg_log = self.__dict__.get("_neg_log")
-        if neg_log is None:  # a lookup table of tail scores, built once per fitted detector
-            neg_log = self.__dict__["_neg_log"] = neg_log_shares(self.sorted_train_.shape[1])
-        return run(np.ascontiguousarray(X, dtype=np.float64), self.sorted_train_, neg_log,
-                   self.skew_sign_.astype(np.float64), self._mode, per_feature)
+        tables = self.__dict__.get("_lookup")
+        if tables is None:
+            neg_log = neg_log_shares(self.sorted_train_.shape[1])
+            tables = self.__dict__["_lookup"] = build_tables(
+                self.sorted_train_, neg_log, self.skew_sign_.astype(np.float64), self._mode)
+        return tables
+
+    def _kernel(self, X: np.ndarray, per_feature: bool) -> np.ndarray:
+        from jupyter_ad.core.detectors._ecdf_kernel import run
+
+        return run(np.ascontiguousarray(X, dtype=np.float64), self._tables(), per_feature)
 
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._kernel(X, per_feature=False)[:, 0]
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
-        state.pop("_neg_log", None)  # rebuilt on first use: keeps saved models small
+        state.pop("_lookup", None)  # rebuilt on first use: keeps saved models small
         return state
 
     def feature_contributions(self, X: np.ndarray) -> np.ndarray:

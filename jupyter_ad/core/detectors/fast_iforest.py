@@ -1,4 +1,4 @@
-"""A fast Isolation Forest: trees grown with numpy, rows scored by a parallel numba kernel.
+"""A fast Isolation Forest: trees grown and rows scored by compiled (numba) kernels.
 
 Same algorithm as Liu, Ting & Zhou (2008) and scikit-learn's ``IsolationForest``: each tree is
 grown on ``max_samples`` rows drawn without replacement, splitting on a random feature at a
@@ -7,8 +7,10 @@ uniform random value between its node minimum and maximum, down to depth
 ``h(x)`` is its path length plus the expected path length ``c(size)`` of the leaf it ends in.
 Higher = more anomalous (0.5 is average; near 1 is isolated quickly).
 
-Trees are stored as flat arrays, so scoring is one pass over rows (parallel over rows) and
-needs no Python per tree; a row's score never depends on the other rows scored.
+Trees are stored as flat arrays and, up to depth 12 (``max_samples`` up to 4,096), also padded
+into perfect binary trees, so every row takes the same number of branch-free steps per tree
+(see :mod:`._iforest_kernel`). Scoring is one pass over rows, parallel over rows, with no
+Python per tree; a row's score never depends on the other rows scored.
 """
 
 from __future__ import annotations
@@ -35,46 +37,6 @@ def average_path_length(n: np.ndarray | float) -> np.ndarray:
     out[two] = 1.0
     out[big] = 2.0 * (np.log(n[big] - 1.0) + _EULER_GAMMA) - 2.0 * (n[big] - 1.0) / n[big]
     return out
-
-
-def _grow_tree(sample: np.ndarray, max_depth: int, rng: np.random.Generator,
-               max_nodes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One isolation tree as arrays (feature, threshold, right child, leaf value).
-
-    Nodes are numbered depth first, so the left child of node ``k`` is ``k + 1`` and only the
-    right child is stored. ``feature == -1`` marks a leaf. A tree on ``n`` rows has at most
-    ``2n - 1`` nodes, as both sides of every split hold at least one row.
-    """
-    feature = np.full(max_nodes, -1, dtype=np.int32)
-    threshold = np.zeros(max_nodes, dtype=np.float64)
-    right = np.zeros(max_nodes, dtype=np.int32)
-    value = np.zeros(max_nodes, dtype=np.float64)
-    counter = [0]
-    n_features = sample.shape[1]
-
-    def grow(rows: np.ndarray, depth: int) -> int:
-        node = counter[0]
-        counter[0] += 1
-        if depth < max_depth and rows.size > 1:
-            # features in random order; the first one that varies in this node is split
-            for f in rng.permutation(n_features):
-                column = sample[rows, f]
-                lo, hi = column.min(), column.max()
-                if hi <= lo:
-                    continue
-                cut = float(rng.uniform(lo, hi))
-                goes_left = column < cut
-                if 0 < goes_left.sum() < rows.size:
-                    feature[node], threshold[node] = f, cut
-                    grow(rows[goes_left], depth + 1)
-                    right[node] = grow(rows[~goes_left], depth + 1)
-                    return node
-                break
-        value[node] = depth + float(average_path_length(float(rows.size)))
-        return node
-
-    grow(np.arange(sample.shape[0]), 0)
-    return feature, threshold, right, value
 
 
 def _sample_rows(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
@@ -121,25 +83,62 @@ class FastIsolationForest(BaseDetector):
         return min(int(ms), n)
 
     def _fit(self, X: np.ndarray) -> None:
+        from jupyter_ad.core.detectors import _iforest_kernel as kernel
+
+        self.__dict__.pop("_perfect", None)  # a re-fit replaces the trees
         rng = np.random.default_rng(self.random_state)
         n = X.shape[0]
         psi = self._sample_size(n)
         max_depth = max(1, math.ceil(math.log2(max(psi, 2))))
         max_nodes = 2 * psi - 1
-        trees = [_grow_tree(X[_sample_rows(rng, n, psi)], max_depth, rng, max_nodes)
-                 for _ in range(self.n_estimators)]
-        self.feature_ = np.concatenate([t[0] for t in trees])
-        self.threshold_split_ = np.concatenate([t[1] for t in trees])
-        self.right_ = np.concatenate([t[2] for t in trees])
-        self.value_ = np.concatenate([t[3] for t in trees])
+        rows = np.concatenate([_sample_rows(rng, n, psi) for _ in range(self.n_estimators)])
+        samples = np.ascontiguousarray(X[rows])
+        seed = int(rng.integers(0, 2**31 - 1))
+        (self.feature_, self.threshold_split_, self.right_,
+         self.value_) = kernel.grow_forest(samples, psi, max_depth, max_nodes, seed)
         self.tree_offsets_ = (np.arange(self.n_estimators) * max_nodes).astype(np.int64)
         self.normaliser_ = float(average_path_length(float(psi))) or 1.0
         self.max_samples_ = psi
+        self.max_depth_ = max_depth
+
+    def _perfect_trees(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The trees padded to perfect trees (built once; ``None`` for trees too deep)."""
+        from jupyter_ad.core.detectors import _iforest_kernel as kernel
+
+        depth = self._depth()
+        if depth > kernel.PERFECT_MAX_DEPTH:
+            return None
+        trees = self.__dict__.get("_perfect")
+        if trees is None:
+            trees = self.__dict__["_perfect"] = kernel.to_perfect(
+                self.feature_, self.threshold_split_, self.right_, self.value_,
+                self.tree_offsets_, depth)
+        return trees  # type: ignore[no-any-return]
+
+    def path_lengths(self, X: np.ndarray, *, layout: str = "auto") -> np.ndarray:
+        """Mean path length ``E[h(x)]`` of each row of ``X`` (finite float64, fitted width).
+
+        ``layout="linked"`` walks the trees as grown (the reference the fast ``"perfect"``
+        layout is tested against); ``"auto"`` takes the perfect layout when the trees allow.
+        """
+        from jupyter_ad.core.detectors import _iforest_kernel as kernel
+
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        perfect = self._perfect_trees() if layout != "linked" else None
+        if perfect is None:
+            return kernel.run_linked(X, self.feature_, self.threshold_split_, self.right_,
+                                     self.value_, self.tree_offsets_)
+        return kernel.run_perfect(X, *perfect, self._depth())
+
+    def _depth(self) -> int:
+        # models saved before max_depth_ was kept derive it from max_samples_
+        return int(self.__dict__.get("max_depth_") or
+                   max(1, math.ceil(math.log2(max(self.max_samples_, 2)))))
 
     def _score(self, X: np.ndarray) -> np.ndarray:
-        from jupyter_ad.core.detectors._iforest_kernel import run
+        return np.asarray(np.exp2(-self.path_lengths(X) / self.normaliser_))
 
-        depth = run(np.ascontiguousarray(X, dtype=np.float64), self.feature_,
-                                 self.threshold_split_, self.right_, self.value_,
-                                 self.tree_offsets_)
-        return np.asarray(2.0 ** (-depth / self.normaliser_))
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_perfect", None)  # derived from the linked trees on first use
+        return state
