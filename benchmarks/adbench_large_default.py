@@ -31,7 +31,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _adbench import ADBENCH, iter_datasets
+from _adbench import ADBENCH, MAX_ROWS, iter_datasets
 from speed import write_section
 
 import jupyter_ad as ad
@@ -71,7 +71,7 @@ def run(folder: Path = ADBENCH, full: bool = False) -> pd.DataFrame:
         print(f"{name:<22} {rows[-1]['large_default']:.3f}", file=sys.stderr)
     if full:
         for name, X, y in iter_datasets(folder, max_rows=10**9):
-            if len(X) > 50_000:
+            if len(X) > MAX_ROWS:
                 rows.append({"dataset": f"{name} (full)", "rows": len(X), **score_file(X, y)})
                 print(f"{name} (full) {rows[-1]['large_default']:.3f}", file=sys.stderr)
     return pd.DataFrame(rows).set_index("dataset")

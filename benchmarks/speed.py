@@ -38,11 +38,11 @@ case, rows, cols, extra = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.a
 repeat = int(sys.argv[5])
 rng = np.random.default_rng(0)
 def best(func):
-    """Best wall time of `repeat` calls (every tool gets the same treatment)."""
+    """Best wall time of `repeat` calls (every tool gets the same treatment), last result."""
     times = []
     for _ in range(repeat):
-        t = time.perf_counter(); func(); times.append(time.perf_counter() - t)
-    return min(times)
+        t = time.perf_counter(); result = func(); times.append(time.perf_counter() - t)
+    return min(times), result
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out = {}
@@ -53,23 +53,23 @@ if case != "stream":
     ad.fit(X[:5000])  # compile the kernels outside the timings (cached on disk after)
     base = peak_mb()
 if case == "detect":
-    out["jupyter_ad"] = best(lambda: ad.detect(X))
-    out["algorithm"] = ad.detect(X).algorithm
+    out["jupyter_ad"], res = best(lambda: ad.detect(X))
+    out["algorithm"] = res.algorithm
     from sklearn.ensemble import IsolationForest
-    out["sklearn"] = best(lambda: IsolationForest(random_state=0).fit(X).score_samples(X))
+    out["sklearn"], _ = best(lambda: IsolationForest(random_state=0).fit(X).score_samples(X))
     from pyod.models.iforest import IForest
-    out["pyod"] = best(lambda: IForest(random_state=0).fit(X).decision_function(X))
+    out["pyod"], _ = best(lambda: IForest(random_state=0).fit(X).decision_function(X))
 elif case == "memory":
     res = ad.detect(X)
     out["peak_over_input"] = (peak_mb() - base) / (X.nbytes / 2**20)
     out["input_mb"] = X.nbytes / 2**20
 elif case == "batch":
     model = ad.fit(X)
-    out["jupyter_ad"] = best(lambda: model.score_samples(X))
+    out["jupyter_ad"], _ = best(lambda: model.score_samples(X))
     out["algorithm"] = model.algorithm_name
     from sklearn.ensemble import IsolationForest
     sk = IsolationForest(random_state=0).fit(X)
-    out["sklearn"] = best(lambda: sk.score_samples(X))
+    out["sklearn"], _ = best(lambda: sk.score_samples(X))
     out["cores"] = os.cpu_count()
 elif case == "one":
     import pandas as pd

@@ -9,9 +9,10 @@ The rule, in order:
   single features, distance to the nearest neighbours). Each member's scores are put on one
   scale with robust z-scores of its training scores, then averaged.
 * **Larger data**: ``iforest`` alone, linear in the rows and the fastest detector we have
-  (1M rows x 20 features detected end to end in well under a second on 2 cores; see
+  (1M rows x 20 features detected end to end in about a second on 2 cores; see
   ``docs/benchmarks.md``). Exact k-NN is quadratic; COPOD was dropped from this branch when
-  measurements showed it cost as much time as the forest and lowered the mean ROC-AUC.
+  measurements showed it cost at least as much time as the forest and lowered the mean
+  ROC-AUC.
 
 Measured on the 22 ADBench files in ``../shared/datasets`` (fit on all rows and score them,
 50k-row subsample; ``python benchmarks/adbench_default.py``, 2026-11-24): mean ROC-AUC 0.807 for

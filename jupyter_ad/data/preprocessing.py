@@ -39,6 +39,7 @@ from jupyter_ad.errors import (
 __all__ = ["PreprocessingReport", "Preprocessor"]
 
 _STATS_ROWS = 100_000  # rows behind the imputation and scaling statistics (seeded sample)
+_QUARTILES = [25.0, 50.0, 75.0]
 _ID_MIN_ROWS = 20  # fewer rows than this: a column of distinct values is not called an ID
 _DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
 
@@ -302,25 +303,25 @@ class Preprocessor:
             rows = np.random.default_rng(0).choice(raw.shape[0], _STATS_ROWS, replace=False)
             raw = raw[np.sort(rows)]
         finite = np.isfinite(raw)
-        complete = bool(finite.all())
+        quartiles = None  # of the values the scaling sees, when already known
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            quartiles = column_quantiles(raw, [25.0, 50.0, 75.0])  # of the finite values
             if self.impute == "mean":
                 fill = np.nanmean(np.where(finite, raw, np.nan), axis=0)
             elif self.impute == "zero":
                 fill = np.zeros(raw.shape[1])
             else:
+                quartiles = column_quantiles(raw, _QUARTILES)  # of the finite values
                 fill = quartiles[1]
             self.fill_ = np.nan_to_num(fill)
-            if not complete:  # statistics of the imputed values
+            if not finite.all():  # the scaling statistics are those of the imputed values
                 raw = np.where(finite, raw, self.fill_)
-                quartiles = column_quantiles(raw, [25.0, 50.0, 75.0])
+                quartiles = None
             center, scale = self._scale_stats(raw, quartiles)
         self.center_, self.scale_ = center, scale
 
     def _scale_stats(self, filled: np.ndarray,
-                     quartiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                     quartiles: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         n_features = filled.shape[1]
         if self.scaling is None:
             return np.zeros(n_features), np.ones(n_features)
@@ -330,7 +331,9 @@ class Preprocessor:
         std = filled.std(axis=0)
         if self.scaling == "standard":
             return filled.mean(axis=0), np.where(std > 0, std, 1.0)
-        q1, med, q3 = quartiles
+        from jupyter_ad.data._numeric_kernel import column_quantiles
+
+        q1, med, q3 = column_quantiles(filled, _QUARTILES) if quartiles is None else quartiles
         iqr = (q3 - q1) / 1.349  # IQR of a standard normal, so scales match "standard"
         return med, np.where(iqr > 0, iqr, np.where(std > 0, std, 1.0))
 

@@ -60,7 +60,8 @@ class RowTransformer:
             except (KeyError, TypeError, ValueError):
                 pass  # the general path below names the key or value at fault
             else:
-                return self._finish(out)
+                if out.ndim == 1:  # (values that are sequences take the general path)
+                    return self._finish(out)
         missing = [name for name, _, _ in self._steps if name not in row]
         if missing:
             raise ColumnMismatchError(

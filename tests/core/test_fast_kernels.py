@@ -53,8 +53,8 @@ def test_trees_are_grown_to_the_depth_limit_with_valid_leaves():
     X = np.random.default_rng(0).normal(size=(2000, 4))
     model = FastIsolationForest(n_estimators=5, max_samples=128, random_state=0).fit(X)
     assert model.max_depth_ == 7
-    leaves = model.feature_ >= 0
-    assert leaves.any()
+    splits = model.feature_ >= 0
+    assert splits.any()
     # leaf value = depth + c(rows in leaf): between 0 and max depth + c(128)
     used = model.value_[model.feature_ == -1]
     assert (used >= 0).all() and (used <= 7 + 10).all()
