@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--cols", type=int, default=20)
     parser.add_argument("--stream-rows", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="timed runs per tool in the detect and batch cases (best is kept)")
     parser.add_argument("--write", action="store_true", help="write into docs/benchmarks.md")
     args = parser.parse_args(argv)

@@ -23,6 +23,7 @@ __all__ = ["AnomalyModel"]
 # rows behind the per-feature centre and spread of the training data (explanations, drift):
 # quartiles of 50,000 rows are within about 1% of a standard deviation of the full data's
 _STATS_ROWS = 50_000
+_SCORE_QUANTILES = (0.01, 0.25, 0.5, 0.75, 0.99)  # of the training scores, in metrics_
 
 
 class AnomalyModel:
@@ -94,12 +95,13 @@ class AnomalyModel:
         self.center_ = med
         self.spread_ = np.where(spread > 0, spread, np.where(std > 0, std, 1.0))
         scores = self.train_scores_sorted_
+        quantiles = np.quantile(scores, _SCORE_QUANTILES)  # one selection pass for all five
         self.metrics_ = {
             "n_rows": int(X.shape[0]),
             "n_features": int(X.shape[1]),
             "anomaly_rate": float((scores > self.threshold).mean()),
-            "score_quantiles": {f"q{int(q * 100)}": float(np.quantile(scores, q))
-                                for q in (0.01, 0.25, 0.5, 0.75, 0.99)},
+            "score_quantiles": {f"q{int(q * 100)}": float(v)
+                                for q, v in zip(_SCORE_QUANTILES, quantiles, strict=True)},
             "fit_seconds": round(float(fit_seconds), 4),
         }
 
@@ -138,7 +140,7 @@ class AnomalyModel:
     def score_samples(self, data: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Anomaly scores of the rows of ``data`` (higher = more anomalous)."""
         _, X, _ = self.transform(data, extra_columns=extra_columns)
-        return self.detector_.score_samples(X)
+        return self.detector_._score_validated(X)  # the preprocessing output is finite
 
     def score(self, data: Any, *, extra_columns: str = "error") -> DetectionResult:
         """Score new rows with the fitted model; returns a result for these rows only.
@@ -164,7 +166,7 @@ class AnomalyModel:
 
             return score_dask(self, data, extra_columns=extra_columns)  # type: ignore[no-any-return]
         frame, X, report = self.transform(data, extra_columns=extra_columns)
-        return DetectionResult(data=frame, scores=self.detector_.score_samples(X), model=self,
+        return DetectionResult(data=frame, scores=self.detector_._score_validated(X), model=self,
                                features=X, preprocessing=report,
                                threshold_rule=self.threshold_rule_)
 
@@ -192,7 +194,8 @@ class AnomalyModel:
             from jupyter_ad.data.row_transform import RowTransformer
 
             transformer = self.__dict__["_row_transformer"] = RowTransformer(self.preprocessor_)
-        return float(self.detector_.score_samples(
+        # the transformed row is finite and of the fitted width: no second round of array checks
+        return float(self.detector_._score_validated(
             transformer.transform(row, extra_columns=extra_columns))[0])
 
     def score_file(self, source: str | os.PathLike[str], target: str | os.PathLike[str],

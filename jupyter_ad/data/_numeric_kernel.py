@@ -122,76 +122,74 @@ def column_quantiles(X: np.ndarray, qs: list[float] | np.ndarray) -> np.ndarray:
 
 @njit(cache=True, nogil=True, inline="always")
 def _impute_scale_value(X: np.ndarray, i: int, j: int, fill: np.ndarray, center: np.ndarray,
-                        scale: np.ndarray, out: np.ndarray, n_nan: np.ndarray,
-                        n_inf: np.ndarray) -> None:  # pragma: no cover - compiled
+                        scale: np.ndarray, out: np.ndarray,
+                        counts: np.ndarray) -> None:  # pragma: no cover - compiled
     # the same arithmetic as numpy's (x - center) / scale, so every path gives equal values
     v = X[i, j]
     if not np.isfinite(v):
-        if np.isnan(v):
-            n_nan[j] += 1
-        else:
-            n_inf[j] += 1
+        counts[0 if np.isnan(v) else 1, j] += 1
         v = fill[j]
-    out[i, j] = (v - center[j]) / scale[j]
+    scaled = (v - center[j]) / scale[j]
+    if not np.isfinite(scaled):
+        counts[2, j] += 1
+    out[i, j] = scaled
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _impute_scale_block(X: np.ndarray, start: int, stop: int, fill: np.ndarray,
                         center: np.ndarray, scale: np.ndarray, out: np.ndarray,
-                        n_nan: np.ndarray, n_inf: np.ndarray,
-                        by_column: bool) -> None:  # pragma: no cover - compiled
+                        counts: np.ndarray, by_column: bool) -> None:  # pragma: no cover
     if by_column:  # F-ordered input: read each column's run of rows contiguously
         for j in range(X.shape[1]):
             for i in range(start, stop):
-                _impute_scale_value(X, i, j, fill, center, scale, out, n_nan, n_inf)
+                _impute_scale_value(X, i, j, fill, center, scale, out, counts)
     else:
         for i in range(start, stop):
             for j in range(X.shape[1]):
-                _impute_scale_value(X, i, j, fill, center, scale, out, n_nan, n_inf)
+                _impute_scale_value(X, i, j, fill, center, scale, out, counts)
 
 
 @njit(parallel=True, cache=True, nogil=True)
 def _impute_scale(X: np.ndarray, fill: np.ndarray, center: np.ndarray, scale: np.ndarray,
-                  by_column: bool) -> tuple[np.ndarray, np.ndarray,
-                                            np.ndarray]:  # pragma: no cover - compiled
+                  by_column: bool, out: np.ndarray) -> np.ndarray:  # pragma: no cover
     n, d = X.shape
-    out = np.empty((n, d))
     block = 2048  # rows: a block of the output stays in the core's cache
     n_blocks = max(1, (n + block - 1) // block)
-    n_nan = np.zeros((n_blocks, d), dtype=np.int64)
-    n_inf = np.zeros((n_blocks, d), dtype=np.int64)
+    counts = np.zeros((n_blocks, 3, d), dtype=np.int64)
     for b in prange(n_blocks):
         _impute_scale_block(X, b * block, min(n, (b + 1) * block), fill, center, scale, out,
-                            n_nan[b], n_inf[b], by_column)
-    return out, n_nan.sum(axis=0), n_inf.sum(axis=0)
+                            counts[b], by_column)
+    return counts.sum(axis=0)
 
 
 @njit(cache=True, nogil=True)
-def _impute_scale_serial(
-    X: np.ndarray, fill: np.ndarray, center: np.ndarray, scale: np.ndarray, by_column: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    n, d = X.shape
-    out = np.empty((n, d))
-    n_nan = np.zeros(d, dtype=np.int64)
-    n_inf = np.zeros(d, dtype=np.int64)
-    _impute_scale_block(X, 0, n, fill, center, scale, out, n_nan, n_inf, by_column)
-    return out, n_nan, n_inf
+def _impute_scale_serial(X: np.ndarray, fill: np.ndarray, center: np.ndarray,
+                         scale: np.ndarray, by_column: bool,
+                         out: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    counts = np.zeros((3, X.shape[1]), dtype=np.int64)
+    _impute_scale_block(X, 0, X.shape[0], fill, center, scale, out, counts, by_column)
+    return counts
 
 
 def impute_scale(X: np.ndarray, fill: np.ndarray, center: np.ndarray,
-                 scale: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 scale: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(X - center) / scale`` with every non-finite value replaced by ``fill`` first.
 
     Returns the C-ordered result and, per column, how many NaN and infinite values were
-    replaced.
+    replaced and how many results overflowed (are not finite although their input was).
     """
     by_column = bool(X.flags.f_contiguous and not X.flags.c_contiguous)
+    # numpy allocates the output: it asks for transparent huge pages on large arrays, where
+    # numba's own allocations fault in every 4 KiB page (about 60 ms per 160 MB here)
+    out = np.empty(X.shape)
     args = (X, np.asarray(fill, dtype=np.float64), np.asarray(center, dtype=np.float64),
-            np.asarray(scale, dtype=np.float64), by_column)
+            np.asarray(scale, dtype=np.float64), by_column, out)
     if X.shape[0] < _SERIAL_BELOW:
-        return _impute_scale_serial(*args)  # type: ignore[no-any-return]
-    with KERNEL_LOCK:
-        return _impute_scale(*args)  # type: ignore[no-any-return]
+        counts = _impute_scale_serial(*args)
+    else:
+        with KERNEL_LOCK:
+            counts = _impute_scale(*args)
+    return out, counts[0], counts[1], counts[2]
 
 
 @njit(parallel=True, cache=True, nogil=True)

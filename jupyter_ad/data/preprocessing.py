@@ -340,7 +340,16 @@ class Preprocessor:
     def _impute_scale(self, raw: np.ndarray, report: PreprocessingReport | None) -> np.ndarray:
         from jupyter_ad.data._numeric_kernel import impute_scale
 
-        out, n_nan, n_inf = impute_scale(raw, self.fill_, self.center_, self.scale_)
+        out, n_nan, n_inf, n_overflow = impute_scale(raw, self.fill_, self.center_, self.scale_)
+        if n_overflow.any():  # the output is finite, always: detectors need not check it again
+            col = int(np.argmax(n_overflow > 0))
+            row = int(np.argmax(~np.isfinite(out[:, col])))
+            raise DataError(
+                f"Feature {self.feature_names_out_[col]!r} overflows when scaled: "
+                f"{float(raw[row, col])!r} at row {row} ({int(n_overflow[col])} in all) is far "
+                "outside the range of the training data. Drop or clip those rows, or fit with "
+                "preprocessing={'scaling': None}."
+            )
         missing = n_nan + n_inf
         if missing.any():
             if self.impute is None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.errors import ColumnMismatchError, MissingValuesError, MixedTypesError
+from jupyter_ad.errors import ColumnMismatchError, DataError, MissingValuesError, MixedTypesError
 
 if TYPE_CHECKING:
     from jupyter_ad.data.preprocessing import Preprocessor
@@ -52,7 +52,9 @@ class RowTransformer:
             kind in ("numeric", "boolean") for _, kind, _ in self._steps) else None
 
     def transform(self, row: Mapping[str, Any], *, extra_columns: str = "error") -> np.ndarray:
-        """The preprocessed row, shape ``(1, n_features)``."""
+        """The preprocessed row, shape ``(1, n_features)``: finite float64 values (a value
+        that cannot be made finite raises :class:`~jupyter_ad.errors.DataError`).
+        """
         if self._numbers is not None and (extra_columns != "error"
                                           or len(row) == len(self._numbers)):
             try:
@@ -104,6 +106,9 @@ class RowTransformer:
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
         pre = self._pre
+        scaled = (out - pre.center_) / pre.scale_
+        if np.isfinite(scaled).all():  # the usual case: nothing to impute, no overflow
+            return scaled.reshape(1, -1)
         bad = ~np.isfinite(out)
         if bad.any():
             if pre.impute is None:
@@ -111,7 +116,13 @@ class RowTransformer:
                     f"Feature {pre.feature_names_out_[int(np.argmax(bad))]!r} is missing; pass "
                     "a value or fit with preprocessing={'impute': 'median'}.")
             out = np.where(bad, pre.fill_, out)
-        return ((out - pre.center_) / pre.scale_).reshape(1, -1)
+            scaled = (out - pre.center_) / pre.scale_
+        if not np.isfinite(scaled).all():  # a value so large that scaling overflows
+            j = int(np.argmax(~np.isfinite(scaled)))
+            raise DataError(
+                f"Feature {pre.feature_names_out_[j]!r} overflows when scaled: {float(out[j])!r} "
+                "is far outside the range of the training data.")
+        return scaled.reshape(1, -1)
 
 
 def _number(name: str, value: Any) -> float:

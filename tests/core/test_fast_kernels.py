@@ -32,6 +32,19 @@ def test_perfect_trees_give_the_linked_trees_path_lengths_exactly(max_samples):
         assert np.array_equal(perfect, linked)
 
 
+@pytest.mark.parametrize(("n_features", "block_rows"), [(1, 128), (6, 128), (40, 64), (300, 16)])
+def test_perfect_kernel_blocks_lanes_and_tails_match_the_linked_trees(n_features, block_rows):
+    # row counts around the sixteen lanes, the blocks and the parallel tasks; widths from one
+    # feature to more than fit a 128-row block in cache (smaller blocks)
+    rng = np.random.default_rng(n_features)
+    X = rng.normal(size=(2000 + 32 * trees.block_rows(n_features) + 5, n_features))
+    model = FastIsolationForest(n_estimators=20, random_state=0).fit(X[:1500])
+    assert trees.block_rows(n_features) == block_rows  # 24 KiB of L1 cache, 16 rows at least
+    for n in (1, 15, 16, 17, 129, 1999, 2000, X.shape[0]):
+        assert np.array_equal(model.path_lengths(X[:n]), model.path_lengths(X[:n],
+                                                                            layout="linked")), n
+
+
 def test_path_lengths_are_those_of_walking_each_tree_by_hand():
     X = _mixed_data(500)
     model = FastIsolationForest(n_estimators=7, max_samples=64, random_state=3).fit(X)
@@ -64,7 +77,7 @@ def test_deep_trees_fall_back_to_the_linked_layout():
     X = np.random.default_rng(0).normal(size=(20000, 3))
     model = FastIsolationForest(n_estimators=5, max_samples=10000, random_state=0).fit(X)
     assert model.max_depth_ > trees.PERFECT_MAX_DEPTH
-    assert model._perfect_trees() is None
+    assert model._perfect_trees(3) is None
     scores = model.score_samples(X[:100])
     assert np.isfinite(scores).all() and ((scores > 0) & (scores < 1)).all()
 
@@ -164,10 +177,17 @@ def test_numeric_passes_equal_numpy(order, n):
                        rtol=1e-12, atol=1e-12)
 
     fill, center, scale = np.arange(6.0), np.linspace(-1, 1, 6), np.linspace(0.5, 2, 6)
-    out, replaced_nan, replaced_inf = numeric.impute_scale(X, fill, center, scale)
+    out, replaced_nan, replaced_inf, overflow = numeric.impute_scale(X, fill, center, scale)
     assert out.flags.c_contiguous
     assert np.array_equal(out, (np.where(np.isfinite(X), X, fill) - center) / scale)
     assert np.array_equal(replaced_nan, n_nan) and np.array_equal(replaced_inf, n_inf)
+    assert not overflow.any()
+    huge = np.asarray(np.where(np.isfinite(X), X, 0.0), order=order)
+    huge[[3, 7], 2] = 1.7e308
+    with np.errstate(over="ignore"):
+        expected = (huge + 1.0) / 0.5
+    out, *_, overflow = numeric.impute_scale(huge, np.zeros(6), np.full(6, -1.0), np.full(6, 0.5))
+    assert np.array_equal(out, expected) and overflow.tolist() == [0, 0, 2, 0, 0, 0]
 
     assert not numeric.all_finite(X)
     clean = np.asarray(np.nan_to_num(X, nan=0.0, posinf=1.0, neginf=-1.0), order=order)

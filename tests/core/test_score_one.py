@@ -45,3 +45,15 @@ def test_score_one_errors(data):
         model.score_one({**row, "amount": "lots"})
     with pytest.raises(ad.ParameterError, match="mapping"):
         model.score_one([1, 2, 3])
+
+
+def test_score_one_names_a_value_that_overflows_when_scaled():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=300) * 1e-3, "y": rng.normal(size=300)})
+    model = ad.fit(df, algorithm="iforest")
+    with (pytest.raises(ad.DataError, match=r"'x' overflows when scaled: 1e\+308 is far"),
+          np.errstate(over="ignore")):
+        model.score_one({"x": 1e308, "y": 0.0})
+    with pytest.raises(ad.DataError, match=r"'x' overflows when scaled: 1e\+308 at row 1"):
+        model.score_samples(pd.DataFrame({"x": [0.0, 1e308], "y": [0.0, 0.0]}))  # batch path
+    assert np.isfinite(model.score_one({"x": np.nan, "y": 0.0}))  # missing: imputed

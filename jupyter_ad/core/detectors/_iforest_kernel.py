@@ -9,9 +9,12 @@ Two tree layouts:
   padded to a perfect binary tree of depth ``D``, internal node ``k`` has children ``2k + 1``
   and ``2k + 2``, and a leaf above depth ``D`` becomes a chain of pass-through nodes
   (threshold ``+inf``: every finite value goes left) ending in leaves that hold its value.
-  Every row then takes exactly ``D`` branch-free steps per tree, eight rows in lockstep, so
-  the processor overlaps their memory loads and never mispredicts where a walk ends. The
-  path lengths are the same as the linked layout's, bit for bit (tested).
+  Every row then takes exactly ``D`` branch-free steps per tree, sixteen rows in lockstep,
+  so the processor overlaps their memory loads and never mispredicts where a walk ends.
+  Rows are scored in blocks copied feature-major into a buffer that stays in the L1 cache
+  (:func:`block_rows`), and each node stores its feature as an offset into that buffer, so
+  a step is three loads and an add. The path lengths are the same as the linked layout's,
+  bit for bit (tested).
 
 Parallel kernels split rows over threads; serial ones avoid the thread start-up cost for a few
 rows (a single row is scored in microseconds). Parallel runs hold the process-wide kernel lock,
@@ -28,11 +31,13 @@ from numba import njit, prange
 
 from jupyter_ad._kernel_lock import KERNEL_LOCK
 
-__all__ = ["PERFECT_MAX_DEPTH", "SERIAL_BELOW", "grow_forest", "run_linked", "run_perfect",
-           "to_perfect"]
+__all__ = ["PERFECT_MAX_DEPTH", "SERIAL_BELOW", "block_rows", "feature_offsets", "grow_forest",
+           "run_linked", "run_perfect", "to_perfect"]
 
 SERIAL_BELOW = 2000
-BLOCK = 1024  # rows per parallel task (their features stay in the core's cache)
+BLOCK = 1024  # rows per parallel task of the linked kernel (their features stay in cache)
+LANES = 16  # rows walking the perfect trees in lockstep
+TASK_BLOCKS = 32  # blocks per parallel task of the perfect kernel
 PERFECT_MAX_DEPTH = 12  # 4,095 internal nodes and 4,096 leaves per tree at most
 _EULER_GAMMA = 0.5772156649015329
 _U = np.uint64  # unsigned indices: numba emits no negative-index wrap-around for them
@@ -175,102 +180,147 @@ def to_perfect(feature: np.ndarray, threshold: np.ndarray, right: np.ndarray,
 
 
 # -- scoring, perfect layout ----------------------------------------------------------------------
+def block_rows(n_features: int) -> int:
+    """Rows per block of the perfect-layout kernel: a multiple of :data:`LANES` (16 to 128)
+    whose transposed copy (``n_features * rows`` float64) fits in 24 KiB of L1 cache.
+    """
+    fitting = (24 * 1024) // (8 * max(1, n_features)) // LANES * LANES
+    return int(min(128, max(LANES, fitting)))
+
+
+def feature_offsets(feature: np.ndarray, rows: int) -> np.ndarray:
+    """Each perfect node's feature ``f`` as the offset ``f * rows`` into a transposed block
+    (uint32: fewer bytes per tree in cache; wide enough for 268 million features).
+    """
+    offsets = feature.astype(np.uint64) * _U(rows)
+    if offsets.size and int(offsets.max()) > np.iinfo(np.uint32).max:
+        raise OverflowError(f"{int(feature.max()) + 1} features are too many for the kernel")
+    return offsets.astype(np.uint32)
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _step(flat: np.ndarray, row_start: np.uint64, node: np.uint64, feature: np.ndarray,
-          threshold: np.ndarray, tree: np.uint64) -> np.uint64:  # pragma: no cover - compiled
-    j = tree + node
-    return node + node + _U(1) + _U(flat[row_start + feature[j]] >= threshold[j])
+def _step(block: np.ndarray, lane: np.uint64, node: np.uint64, offset: np.ndarray,
+          threshold: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
+    return node + node + _U(1) + _U(block[lane + offset[node]] >= threshold[node])
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _perfect_block(flat: np.ndarray, n_features: int, start: int, stop: int,
-                   feature: np.ndarray, threshold: np.ndarray, leaf_value: np.ndarray,
-                   depth: int, out: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Mean path length of rows ``start:stop`` into ``out[start:stop]``, tree by tree.
+                   offset: np.ndarray, threshold: np.ndarray, leaf_value: np.ndarray,
+                   depth: int, rows: int, block: np.ndarray,
+                   out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Mean path length of rows ``start:stop`` (at most ``rows``) into ``out[start:stop]``.
 
-    ``flat`` is the C-ordered ``X`` as one row of values; row ``i`` starts at
-    ``i * n_features``.
+    ``flat`` is the C-ordered ``X`` as one row of values (row ``i`` starts at
+    ``i * n_features``). The rows are first copied feature-major into ``block`` (value of
+    feature ``f`` of row ``start + k`` at ``f * rows + k``, so a node's ``offset`` is
+    ``f * rows``); then, tree by tree, sixteen rows walk in lockstep. Each lane reads
+    ``block[lane + offset[node]]``: one add and three loads per step, with the lane number a
+    constant, so all sixteen walks stay in registers.
     """
+    m = stop - start
+    for k in range(m):
+        row = (start + k) * n_features
+        for f in range(n_features):
+            block[f * rows + k] = flat[row + f]
     n_internal = (1 << depth) - 1
-    n_trees = feature.shape[0] // n_internal
-    width = _U(n_features)
+    n_trees = offset.shape[0] // n_internal
     for i in range(start, stop):
         out[i] = 0.0
     for t in range(n_trees):
-        tree = _U(t * n_internal)
-        leaves = _U(t * (n_internal + 1)) - _U(n_internal)  # leaf_value of perfect node k
-        i = start
-        while i + 8 <= stop:  # eight independent walks in lockstep
-            r0 = _U(i) * width
-            r1 = r0 + width
-            r2 = r1 + width
-            r3 = r2 + width
-            r4 = r3 + width
-            r5 = r4 + width
-            r6 = r5 + width
-            r7 = r6 + width
+        off = offset[t * n_internal:(t + 1) * n_internal]
+        cut = threshold[t * n_internal:(t + 1) * n_internal]
+        leaf = leaf_value[t * (n_internal + 1):(t + 1) * (n_internal + 1)]
+        k = 0
+        while k + LANES <= m:  # sixteen independent walks in lockstep
+            g = _U(k)
             n0 = n1 = n2 = n3 = n4 = n5 = n6 = n7 = _U(0)
+            n8 = n9 = n10 = n11 = n12 = n13 = n14 = n15 = _U(0)
             for _ in range(depth):
-                n0 = _step(flat, r0, n0, feature, threshold, tree)
-                n1 = _step(flat, r1, n1, feature, threshold, tree)
-                n2 = _step(flat, r2, n2, feature, threshold, tree)
-                n3 = _step(flat, r3, n3, feature, threshold, tree)
-                n4 = _step(flat, r4, n4, feature, threshold, tree)
-                n5 = _step(flat, r5, n5, feature, threshold, tree)
-                n6 = _step(flat, r6, n6, feature, threshold, tree)
-                n7 = _step(flat, r7, n7, feature, threshold, tree)
-            out[i] += leaf_value[leaves + n0]
-            out[i + 1] += leaf_value[leaves + n1]
-            out[i + 2] += leaf_value[leaves + n2]
-            out[i + 3] += leaf_value[leaves + n3]
-            out[i + 4] += leaf_value[leaves + n4]
-            out[i + 5] += leaf_value[leaves + n5]
-            out[i + 6] += leaf_value[leaves + n6]
-            out[i + 7] += leaf_value[leaves + n7]
-            i += 8
-        while i < stop:
-            row = _U(i) * width
+                n0 = _step(block, g, n0, off, cut)
+                n1 = _step(block, g + _U(1), n1, off, cut)
+                n2 = _step(block, g + _U(2), n2, off, cut)
+                n3 = _step(block, g + _U(3), n3, off, cut)
+                n4 = _step(block, g + _U(4), n4, off, cut)
+                n5 = _step(block, g + _U(5), n5, off, cut)
+                n6 = _step(block, g + _U(6), n6, off, cut)
+                n7 = _step(block, g + _U(7), n7, off, cut)
+                n8 = _step(block, g + _U(8), n8, off, cut)
+                n9 = _step(block, g + _U(9), n9, off, cut)
+                n10 = _step(block, g + _U(10), n10, off, cut)
+                n11 = _step(block, g + _U(11), n11, off, cut)
+                n12 = _step(block, g + _U(12), n12, off, cut)
+                n13 = _step(block, g + _U(13), n13, off, cut)
+                n14 = _step(block, g + _U(14), n14, off, cut)
+                n15 = _step(block, g + _U(15), n15, off, cut)
+            first = _U(n_internal)  # perfect node n_internal + j is leaf j
+            i = start + k
+            out[i] += leaf[n0 - first]
+            out[i + 1] += leaf[n1 - first]
+            out[i + 2] += leaf[n2 - first]
+            out[i + 3] += leaf[n3 - first]
+            out[i + 4] += leaf[n4 - first]
+            out[i + 5] += leaf[n5 - first]
+            out[i + 6] += leaf[n6 - first]
+            out[i + 7] += leaf[n7 - first]
+            out[i + 8] += leaf[n8 - first]
+            out[i + 9] += leaf[n9 - first]
+            out[i + 10] += leaf[n10 - first]
+            out[i + 11] += leaf[n11 - first]
+            out[i + 12] += leaf[n12 - first]
+            out[i + 13] += leaf[n13 - first]
+            out[i + 14] += leaf[n14 - first]
+            out[i + 15] += leaf[n15 - first]
+            k += LANES
+        while k < m:
             node = _U(0)
             for _ in range(depth):
-                node = _step(flat, row, node, feature, threshold, tree)
-            out[i] += leaf_value[leaves + node]
-            i += 1
+                node = _step(block, _U(k), node, off, cut)
+            out[start + k] += leaf[node - _U(n_internal)]
+            k += 1
     for i in range(start, stop):
         out[i] /= n_trees
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _perfect_parallel(flat: np.ndarray, n_features: int, feature: np.ndarray,
-                      threshold: np.ndarray, leaf_value: np.ndarray,
-                      depth: int) -> np.ndarray:  # pragma: no cover - compiled
-    n = flat.shape[0] // n_features
-    out = np.empty(n)
-    for b in prange((n + BLOCK - 1) // BLOCK):
-        _perfect_block(flat, n_features, b * BLOCK, min(n, (b + 1) * BLOCK), feature,
-                       threshold, leaf_value, depth, out)
-    return out
+def _perfect_parallel(flat: np.ndarray, n_features: int, offset: np.ndarray,
+                      threshold: np.ndarray, leaf_value: np.ndarray, depth: int,
+                      rows: int, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    n = out.shape[0]
+    n_blocks = (n + rows - 1) // rows
+    n_tasks = (n_blocks + TASK_BLOCKS - 1) // TASK_BLOCKS
+    for task in prange(n_tasks):
+        block = np.empty(n_features * rows)  # one per task: tasks run on different threads
+        for b in range(task * TASK_BLOCKS, min(n_blocks, (task + 1) * TASK_BLOCKS)):
+            _perfect_block(flat, n_features, b * rows, min(n, (b + 1) * rows), offset,
+                           threshold, leaf_value, depth, rows, block, out)
 
 
 @njit(cache=True, nogil=True)
-def _perfect_serial(flat: np.ndarray, n_features: int, feature: np.ndarray,
-                    threshold: np.ndarray, leaf_value: np.ndarray,
-                    depth: int) -> np.ndarray:  # pragma: no cover - compiled
-    n = flat.shape[0] // n_features
-    out = np.empty(n)
-    _perfect_block(flat, n_features, 0, n, feature, threshold, leaf_value, depth, out)
-    return out
+def _perfect_serial(flat: np.ndarray, n_features: int, offset: np.ndarray,
+                    threshold: np.ndarray, leaf_value: np.ndarray, depth: int,
+                    rows: int, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    n = out.shape[0]
+    block = np.empty(n_features * rows)
+    for b in range((n + rows - 1) // rows):
+        _perfect_block(flat, n_features, b * rows, min(n, (b + 1) * rows), offset, threshold,
+                       leaf_value, depth, rows, block, out)
 
 
-def run_perfect(X: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
-                leaf_value: np.ndarray, depth: int) -> np.ndarray:
+def run_perfect(X: np.ndarray, offset: np.ndarray, threshold: np.ndarray,
+                leaf_value: np.ndarray, depth: int, rows: int) -> np.ndarray:
     """Mean path length of each row of the C-ordered float64 ``X`` over perfect trees (see
-    :func:`to_perfect`).
+    :func:`to_perfect`), with node offsets from :func:`feature_offsets` for blocks of
+    ``rows`` (:func:`block_rows`).
     """
-    flat, width = X.reshape(-1), X.shape[1]
+    out = np.empty(X.shape[0])  # from numpy: huge pages (see _numeric_kernel.impute_scale)
+    args = (X.reshape(-1), X.shape[1], offset, threshold, leaf_value, depth, rows, out)
     if X.shape[0] < SERIAL_BELOW:
-        return np.asarray(_perfect_serial(flat, width, feature, threshold, leaf_value, depth))
+        _perfect_serial(*args)
+        return out
     with KERNEL_LOCK:
-        return np.asarray(_perfect_parallel(flat, width, feature, threshold, leaf_value, depth))
+        _perfect_parallel(*args)
+    return out
 
 
 # -- scoring, linked layout (any depth) -----------------------------------------------------------

@@ -103,7 +103,13 @@ class BaseDetector(OutlierMixin, BaseEstimator):  # type: ignore[misc]
     def score_samples(self, X: Any) -> np.ndarray:
         """Anomaly score of each row of ``X``: higher means more anomalous; always finite."""
         self._check_fitted()
-        X = self._check_array(X, fitting=False)
+        return self._score_validated(self._check_array(X, fitting=False))
+
+    def _score_validated(self, X: np.ndarray) -> np.ndarray:
+        """Scores of ``X`` already known to be a finite 2-D float64 array of the fitted width
+        (what :meth:`_check_array` returns; the single-row path of ``AnomalyModel.score_one``
+        checks its row itself and skips the array checks).
+        """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return finite_scores(self._score(X))

@@ -101,8 +101,12 @@ class FastIsolationForest(BaseDetector):
         self.max_samples_ = psi
         self.max_depth_ = max_depth
 
-    def _perfect_trees(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The trees padded to perfect trees (built once; ``None`` for trees too deep)."""
+    def _perfect_trees(self, n_features: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                        int] | None:
+        """The trees padded to perfect trees, as :func:`~._iforest_kernel.run_perfect` takes
+        them for rows of ``n_features`` values: node offsets, thresholds, leaf values and block
+        rows (built once; ``None`` for trees too deep).
+        """
         from jupyter_ad.core.detectors import _iforest_kernel as kernel
 
         depth = self._depth()
@@ -110,9 +114,12 @@ class FastIsolationForest(BaseDetector):
             return None
         trees = self.__dict__.get("_perfect")
         if trees is None:
-            trees = self.__dict__["_perfect"] = kernel.to_perfect(
+            feature, threshold, leaf_value = kernel.to_perfect(
                 self.feature_, self.threshold_split_, self.right_, self.value_,
                 self.tree_offsets_, depth)
+            rows = kernel.block_rows(n_features)
+            trees = self.__dict__["_perfect"] = (kernel.feature_offsets(feature, rows),
+                                                 threshold, leaf_value, rows)
         return trees  # type: ignore[no-any-return]
 
     def path_lengths(self, X: np.ndarray, *, layout: str = "auto") -> np.ndarray:
@@ -124,11 +131,12 @@ class FastIsolationForest(BaseDetector):
         from jupyter_ad.core.detectors import _iforest_kernel as kernel
 
         X = np.ascontiguousarray(X, dtype=np.float64)
-        perfect = self._perfect_trees() if layout != "linked" else None
+        perfect = self._perfect_trees(X.shape[1]) if layout != "linked" else None
         if perfect is None:
             return kernel.run_linked(X, self.feature_, self.threshold_split_, self.right_,
                                      self.value_, self.tree_offsets_)
-        return kernel.run_perfect(X, *perfect, self._depth())
+        offset, threshold, leaf_value, rows = perfect
+        return kernel.run_perfect(X, offset, threshold, leaf_value, self._depth(), rows)
 
     def _depth(self) -> int:
         # models saved before max_depth_ was kept derive it from max_samples_
