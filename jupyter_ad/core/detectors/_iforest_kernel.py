@@ -272,14 +272,55 @@ def _perfect_block(flat: np.ndarray, n_features: int, start: int, stop: int,
             out[i + 14] += leaf[n14 - first]
             out[i + 15] += leaf[n15 - first]
             k += LANES
-        while k < m:
-            node = _U(0)
-            for _ in range(depth):
-                node = _step(block, _U(k), node, off, cut)
-            out[start + k] += leaf[node - _U(n_internal)]
-            k += 1
+    tail = m - m % LANES
+    for k in range(tail, m):  # the last rows (a single row, for score_one): trees in lockstep
+        out[start + k] = _one_row(block, _U(k), offset, threshold, leaf_value, depth)
     for i in range(start, stop):
         out[i] /= n_trees
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _tree_step(block: np.ndarray, lane: np.uint64, node: np.uint64, base: np.uint64,
+               offset: np.ndarray, threshold: np.ndarray) -> np.uint64:  # pragma: no cover
+    """:func:`_step` in the tree whose nodes start at ``base`` of the packed arrays."""
+    j = base + node
+    return node + node + _U(1) + _U(block[lane + offset[j]] >= threshold[j])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _one_row(block: np.ndarray, lane: np.uint64, offset: np.ndarray, threshold: np.ndarray,
+             leaf_value: np.ndarray, depth: int) -> float:  # pragma: no cover - compiled
+    """Sum of the leaf values of one row over all trees, eight trees walked in lockstep (a
+    row alone has no other rows to overlap its steps with), added in tree order.
+    """
+    n_internal = (1 << depth) - 1
+    n_trees = offset.shape[0] // n_internal
+    size = _U(n_internal)
+    total = 0.0
+    t = 0
+    while t < n_trees:
+        width = min(8, n_trees - t)  # trees t .. t + width - 1; lanes past them repeat the last
+        last = width - 1
+        b0 = _U(t) * size
+        b1, b2 = b0 + size * _U(min(1, last)), b0 + size * _U(min(2, last))
+        b3, b4 = b0 + size * _U(min(3, last)), b0 + size * _U(min(4, last))
+        b5, b6 = b0 + size * _U(min(5, last)), b0 + size * _U(min(6, last))
+        b7 = b0 + size * _U(min(7, last))
+        n0 = n1 = n2 = n3 = n4 = n5 = n6 = n7 = _U(0)
+        for _ in range(depth):
+            n0 = _tree_step(block, lane, n0, b0, offset, threshold)
+            n1 = _tree_step(block, lane, n1, b1, offset, threshold)
+            n2 = _tree_step(block, lane, n2, b2, offset, threshold)
+            n3 = _tree_step(block, lane, n3, b3, offset, threshold)
+            n4 = _tree_step(block, lane, n4, b4, offset, threshold)
+            n5 = _tree_step(block, lane, n5, b5, offset, threshold)
+            n6 = _tree_step(block, lane, n6, b6, offset, threshold)
+            n7 = _tree_step(block, lane, n7, b7, offset, threshold)
+        nodes = (n0, n1, n2, n3, n4, n5, n6, n7)
+        for w in range(width):  # perfect node k of tree t + w is leaf k - n_internal
+            total += leaf_value[_U(t + w) * (size + _U(1)) + nodes[w] - size]
+        t += width
+    return total
 
 
 @njit(parallel=True, cache=True, nogil=True)
