@@ -11,6 +11,7 @@ from jupyter_ad.core.detectors import _iforest_kernel as trees
 from jupyter_ad.core.detectors.ecdf_models import COPOD, ECOD
 from jupyter_ad.core.detectors.fast_iforest import FastIsolationForest
 from jupyter_ad.data import _numeric_kernel as numeric
+from jupyter_ad.errors import DataError
 
 
 def _mixed_data(n: int, seed: int = 0) -> np.ndarray:
@@ -43,6 +44,12 @@ def test_perfect_kernel_blocks_lanes_and_tails_match_the_linked_trees(n_features
     for n in (1, 15, 16, 17, 129, 1999, 2000, X.shape[0]):
         assert np.array_equal(model.path_lengths(X[:n]), model.path_lengths(X[:n],
                                                                             layout="linked")), n
+
+
+def test_path_lengths_refuse_another_width():
+    model = FastIsolationForest(n_estimators=5, random_state=0).fit(_mixed_data(300))
+    with pytest.raises(DataError, match="6 features"):
+        model.path_lengths(np.zeros((4, 7)))
 
 
 def test_path_lengths_are_those_of_walking_each_tree_by_hand():

@@ -22,6 +22,7 @@ import numpy as np
 
 from jupyter_ad.core.detectors.base import BaseDetector
 from jupyter_ad.core.params import Interval
+from jupyter_ad.errors import DataError
 
 __all__ = ["FastIsolationForest", "average_path_length"]
 
@@ -131,6 +132,10 @@ class FastIsolationForest(BaseDetector):
         from jupyter_ad.core.detectors import _iforest_kernel as kernel
 
         X = np.ascontiguousarray(X, dtype=np.float64)
+        fitted = self.__dict__.get("n_features_in_")  # (not set yet while fit scores its rows)
+        if X.ndim != 2 or (fitted is not None and X.shape[1] != fitted):
+            raise DataError(f"path_lengths needs a 2-D array of {fitted} features, got shape "
+                            f"{X.shape}.")
         perfect = self._perfect_trees(X.shape[1]) if layout != "linked" else None
         if perfect is None:
             return kernel.run_linked(X, self.feature_, self.threshold_split_, self.right_,
