@@ -56,13 +56,17 @@ def _summary(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 
 
 @njit(cache=True, nogil=True)
+def _new_summary(d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                  np.ndarray]:  # pragma: no cover - compiled
+    """Empty per-column summaries of ``d`` columns: lo, hi, NaN count, infinite count."""
+    return (np.full(d, np.inf), np.full(d, -np.inf), np.zeros(d, dtype=np.int64),
+            np.zeros(d, dtype=np.int64))
+
+
+@njit(cache=True, nogil=True)
 def _summary_serial(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                             np.ndarray]:  # pragma: no cover - compiled
-    d = X.shape[1]
-    lo = np.full(d, np.inf)
-    hi = np.full(d, -np.inf)
-    n_nan = np.zeros(d, dtype=np.int64)
-    n_inf = np.zeros(d, dtype=np.int64)
+    lo, hi, n_nan, n_inf = _new_summary(X.shape[1])
     _summary_block(X, 0, X.shape[0], lo, hi, n_nan, n_inf)
     return lo, hi, n_nan, n_inf
 
@@ -71,10 +75,7 @@ def _summary_serial(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 def _summary_by_column(XT: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                 np.ndarray]:  # pragma: no cover - compiled
     d = XT.shape[0]
-    lo = np.full(d, np.inf)
-    hi = np.full(d, -np.inf)
-    n_nan = np.zeros(d, dtype=np.int64)
-    n_inf = np.zeros(d, dtype=np.int64)
+    lo, hi, n_nan, n_inf = _new_summary(d)
     for j in prange(d):
         _summary_block(XT[j:j + 1].T, 0, XT.shape[1], lo[j:j + 1], hi[j:j + 1],
                        n_nan[j:j + 1], n_inf[j:j + 1])

@@ -36,7 +36,7 @@ from jupyter_ad.errors import (
     NoUsableColumnsError,
 )
 
-__all__ = ["PreprocessingReport", "Preprocessor"]
+__all__ = ["PreprocessingReport", "Preprocessor", "overflow_error"]
 
 _STATS_ROWS = 100_000  # rows behind the imputation and scaling statistics (seeded sample)
 _QUARTILES = [25.0, 50.0, 75.0]
@@ -66,6 +66,15 @@ def _numeric_constant_columns(frame: pd.DataFrame) -> dict[str, bool | None]:
     lo, hi, n_nan, _ = column_summary(frame.to_numpy(dtype=np.float64))
     return {str(name): (None if n_nan[j] == len(frame) else bool(not lo[j] < hi[j]))
             for j, name in enumerate(frame.columns)}
+
+
+def overflow_error(feature: str, value: float, where: str = "") -> DataError:
+    """The error for a value that overflows when scaled (the batch and the single-row paths)."""
+    return DataError(
+        f"Feature {feature!r} overflows when scaled: {value!r}{where} is far outside the range "
+        "of the training data. Drop or clip such values, or fit with "
+        "preprocessing={'scaling': None}."
+    )
 
 
 @dataclass
@@ -344,12 +353,8 @@ class Preprocessor:
         if n_overflow.any():  # the output is finite, always: detectors need not check it again
             col = int(np.argmax(n_overflow > 0))
             row = int(np.argmax(~np.isfinite(out[:, col])))
-            raise DataError(
-                f"Feature {self.feature_names_out_[col]!r} overflows when scaled: "
-                f"{float(raw[row, col])!r} at row {row} ({int(n_overflow[col])} in all) is far "
-                "outside the range of the training data. Drop or clip those rows, or fit with "
-                "preprocessing={'scaling': None}."
-            )
+            raise overflow_error(self.feature_names_out_[col], float(raw[row, col]),
+                                 f" at row {row} ({int(n_overflow[col])} in all)")
         missing = n_nan + n_inf
         if missing.any():
             if self.impute is None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.errors import ColumnMismatchError, DataError, MissingValuesError, MixedTypesError
+from jupyter_ad.errors import ColumnMismatchError, MissingValuesError, MixedTypesError
 
 if TYPE_CHECKING:
     from jupyter_ad.data.preprocessing import Preprocessor
@@ -118,10 +118,10 @@ class RowTransformer:
             out = np.where(bad, pre.fill_, out)
             scaled = (out - pre.center_) / pre.scale_
         if not np.isfinite(scaled).all():  # a value so large that scaling overflows
+            from jupyter_ad.data.preprocessing import overflow_error
+
             j = int(np.argmax(~np.isfinite(scaled)))
-            raise DataError(
-                f"Feature {pre.feature_names_out_[j]!r} overflows when scaled: {float(out[j])!r} "
-                "is far outside the range of the training data.")
+            raise overflow_error(pre.feature_names_out_[j], float(out[j]))
         return scaled.reshape(1, -1)
 
 

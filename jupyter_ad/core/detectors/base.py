@@ -106,9 +106,9 @@ class BaseDetector(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         return self._score_validated(self._check_array(X, fitting=False))
 
     def _score_validated(self, X: np.ndarray) -> np.ndarray:
-        """Scores of ``X`` already known to be a finite 2-D float64 array of the fitted width
-        (what :meth:`_check_array` returns; the single-row path of ``AnomalyModel.score_one``
-        checks its row itself and skips the array checks).
+        """Scores of ``X`` already known to be a finite 2-D float64 array of the fitted width:
+        what :meth:`_check_array` returns, and what a model's preprocessing produces (so
+        ``AnomalyModel`` scores its preprocessed rows without a second pass of checks).
         """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
