@@ -71,7 +71,7 @@ def plain_lime(model: ad.AnomalyModel, train: pd.DataFrame, res: ad.DetectionRes
     """Top-1 share of plain LIME: by largest positive weight, and by largest |weight|."""
     from lime.lime_tabular import LimeTabularExplainer
 
-    X_train = model.transform(train)[1]
+    X_train = model.preprocess(train)[1]
     explainer = LimeTabularExplainer(X_train, mode="regression", feature_names=COLUMNS,
                                      random_state=0)
     hits, hits_abs = 0, 0

@@ -26,7 +26,6 @@ from jupyter_ad.errors import __all__ as _errors_all
 if TYPE_CHECKING:  # the same names, resolved for type checkers and documentation tools
     from jupyter_ad import datasets
     from jupyter_ad.core.api import detect, fit
-    from jupyter_ad.core.compare import ComparisonResult, compare
     from jupyter_ad.core.model import AnomalyModel
     from jupyter_ad.core.registry import (
         DetectorInfo,
@@ -35,27 +34,30 @@ if TYPE_CHECKING:  # the same names, resolved for type checkers and documentatio
         unregister_detector,
     )
     from jupyter_ad.core.result import DetectionResult
-    from jupyter_ad.core.semi import learn_from_labels
-    from jupyter_ad.core.tuning import tune
-    from jupyter_ad.core.validation import validate
     from jupyter_ad.data.quality import DataQualityReport, check_data
+    from jupyter_ad.evaluate.compare import ComparisonResult, compare
+    from jupyter_ad.evaluate.learn import learn_from_labels
+    from jupyter_ad.evaluate.tune import tune
+    from jupyter_ad.evaluate.validate import validate
     from jupyter_ad.io.api import load, models
+    from jupyter_ad.options.show import config
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {
     "detect": "jupyter_ad.core.api",
     "fit": "jupyter_ad.core.api",
-    "compare": "jupyter_ad.core.compare",
-    "ComparisonResult": "jupyter_ad.core.compare",
+    "compare": "jupyter_ad.evaluate.compare",
+    "ComparisonResult": "jupyter_ad.evaluate.compare",
+    "config": "jupyter_ad.options.show",
     "AnomalyModel": "jupyter_ad.core.model",
     "DetectorInfo": "jupyter_ad.core.registry",
     "list_detectors": "jupyter_ad.core.registry",
     "register_detector": "jupyter_ad.core.registry",
     "unregister_detector": "jupyter_ad.core.registry",
     "DetectionResult": "jupyter_ad.core.result",
-    "learn_from_labels": "jupyter_ad.core.semi",
-    "tune": "jupyter_ad.core.tuning",
-    "validate": "jupyter_ad.core.validation",
+    "learn_from_labels": "jupyter_ad.evaluate.learn",
+    "tune": "jupyter_ad.evaluate.tune",
+    "validate": "jupyter_ad.evaluate.validate",
     "DataQualityReport": "jupyter_ad.data.quality",
     "check_data": "jupyter_ad.data.quality",
     "load": "jupyter_ad.io.api",
@@ -71,6 +73,7 @@ __all__ = [
     "__version__",
     "check_data",
     "compare",
+    "config",
     "datasets",
     "detect",
     "fit",

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 __all__ = [
     "ColumnMismatchError",
+    "ConfigError",
     "DataError",
     "DataFileError",
     "DataQualityWarning",
     "EmptyDataError",
     "JupyterADError",
     "JupyterADWarning",
+    "LabelError",
     "MissingValuesError",
     "MixedTypesError",
     "ModelNotFoundError",
@@ -80,6 +82,16 @@ class UnknownAlgorithmError(ParameterError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class ConfigError(ParameterError):
+    """A configuration file or ``JUPYTER_AD_*`` environment variable has an unknown key or a
+    bad value; the message names the file or variable, the key and the nearest valid one.
+    """
+
+
+class LabelError(ParameterError):
+    """Labels that are not 1 (anomaly), 0 (normal) or missing, or do not match the rows."""
 
 
 class NotFittedError(JupyterADError, AttributeError):

@@ -63,7 +63,7 @@ print(f"{len(train):,} training rows, {len(new):,} new rows")
 model = ad.fit(train, algorithm=ALGORITHM)
 print(model)
 print("Features:", ", ".join(model.feature_names))
-print("Threshold:", round(model.threshold, 4))
+print("Threshold:", round(model.threshold_, 4))
 
 # %% [markdown]
 # ## Save

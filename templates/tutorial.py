@@ -73,7 +73,7 @@ quality.to_frame()
 res = ad.detect(features, algorithm=ALGORITHM)
 print(res.summary())
 print()
-print("Detector:", res.algorithm, "|", res.model.auto_reason or "chosen by you")
+print("Detector:", res.algorithm, "|", res.model.auto_reason_ or "chosen by you")
 
 # %% [markdown]
 # Every detector that `algorithm=` accepts, with what it is good at:

@@ -4,6 +4,7 @@
 2. Every relative Markdown link in README.md, CONTRIBUTING.md and docs/ points to a file.
 3. Every ```python block of docs/getting-started.md and docs/user-guide/*.md runs, in order per
    file, in a temporary working folder with its own model store.
+4. The ``--help`` blocks of docs/cli.md are what the command prints now.
 """
 
 from __future__ import annotations
@@ -93,3 +94,15 @@ def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         registry._REGISTRY.clear()
         registry._REGISTRY.update(saved)
     capsys.readouterr()
+
+
+# -- 4. command-line help ------------------------------------------------------------------------
+def test_cli_page_shows_the_current_help() -> None:
+    from jupyter_ad.docs_gen.cli_help import update_cli_page
+
+    page = DOCS / "cli.md"
+    text = page.read_text(encoding="utf-8")
+    assert text.count("usage: jupyter-ad") >= 10
+    assert update_cli_page(text) == text, (
+        "docs/cli.md's --help blocks are out of date: regenerate with "
+        ".venv/bin/python -m jupyter_ad.docs_gen --cli docs/cli.md")

@@ -53,7 +53,7 @@ API_OBJECTS = {
     "jupyter_ad.register_detector": "registry",
     "jupyter_ad.learn_from_labels": "labels",
     "jupyter_ad.core.thresholds.auto_threshold": "thresholds",
-    "jupyter_ad.core.threshold_tuning.tune_threshold": "thresholds",
+    "jupyter_ad.evaluate.threshold_tuning.tune_threshold": "thresholds",
     "jupyter_ad.core.detectors.FastIsolationForest": "detectors",
     "jupyter_ad.core.detectors.BaseDetector": "detectors",
     "jupyter_ad.explain.explain_row": "explain",

@@ -33,9 +33,9 @@ from sklearn.preprocessing import MinMaxScaler
 
 from jupyter_ad.bench.datasets import BenchDataset, load_datasets
 from jupyter_ad.bench.protocols import Fold, Protocol, get_protocol
-from jupyter_ad.core.compare import FAST_DETECTORS
 from jupyter_ad.core.detectors.base import finite_scores, import_object
 from jupyter_ad.errors import ParameterError
+from jupyter_ad.evaluate.compare import FAST_DETECTORS
 
 __all__ = ["AUTO", "FAST", "PAPER", "PYOD_CLASSES", "RESULT_COLUMNS", "BenchmarkResult",
            "resolve_algorithms", "run_benchmark"]

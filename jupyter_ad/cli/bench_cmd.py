@@ -1,7 +1,7 @@
 """``jupyter-ad benchmark``: detectors on labelled datasets, optionally against the paper.
 
 ``jupyter-ad benchmark DIR_OR_FILES... [--protocol adbench|fit-all] [--algorithms fast]
-[--label-column y] [--seeds N] [--max-rows N] [--reference CSV] [-o OUT_DIR]``
+[--labels y] [--seeds N] [--max-rows N] [--reference CSV] [-o OUT_DIR]``
 
 Inputs are ADBench ``.npz`` files (``X``, ``y``), folders of them, or CSV/Parquet tables with
 a label column. Writes ``results.csv``, ``summary.csv``, ``summary.md`` and ``chart.html`` to
@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from jupyter_ad.cli._base import CliParser, report_error
 from jupyter_ad.cli.progress import Progress
 from jupyter_ad.errors import DataFileError, JupyterADError
 
@@ -27,8 +28,8 @@ EXIT_OK, EXIT_DATA = 0, 1
 
 
 def add_parser(subparsers: Any) -> None:
-    """Add the ``benchmark`` sub-command to ``subparsers`` (created with ``parser_class=_Parser``
-    by :func:`jupyter_ad.cli.main.build_parser`).
+    """Add the ``benchmark`` sub-command to ``subparsers`` (created with
+    ``parser_class=CliParser`` by :func:`jupyter_ad.cli.main.build_parser`).
     """
     p = subparsers.add_parser(
         "benchmark", help="ROC-AUC of detectors on labelled datasets (ADBench protocol)",
@@ -42,7 +43,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("-a", "--algorithms", default="fast",
                    help="detector names (iforest,copod,...), fast (default: iforest, ecod, "
                    "copod, hbos, pca, loda, auto), paper (the ADBench table's) or all")
-    p.add_argument("--label-column", default=None, metavar="NAME",
+    p.add_argument("--label-column", dest="labels", help=argparse.SUPPRESS)  # old name
+    p.add_argument("--labels", dest="labels", default=None, metavar="COLUMN",
                    help="label column of CSV/Parquet inputs (required for them): 1 = anomaly")
     p.add_argument("--seeds", type=int, default=None, metavar="N",
                    help="seeds 0..N-1 (default 3 for adbench, 1 for fit-all)")
@@ -69,11 +71,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
     Bad options raise the CLI's usage error instead of exiting.
     """
-    from jupyter_ad.cli.main import _Parser
-
-    parser = _Parser(prog="jupyter-ad")
+    parser = CliParser(prog="jupyter-ad")
     parser.add_argument("-q", "--quiet", action="store_true")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=CliParser)
     add_parser(sub)
     return parser.parse_args(["benchmark", *argv])
 
@@ -108,7 +108,7 @@ def _benchmark(args: argparse.Namespace, progress: Progress) -> int:
                             duplicate_padding=args.duplicate_padding)
     reference, explicit = _reference(args)
     progress.stage("reading")
-    datasets = load_datasets(args.inputs, label_column=args.label_column)
+    datasets = load_datasets(args.inputs, label_column=args.labels)
     progress.stage("benchmarking")
 
     def say(message: str) -> None:
@@ -134,8 +134,6 @@ def _benchmark(args: argparse.Namespace, progress: Progress) -> int:
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
     """``jupyter-ad benchmark``: 0 on success, 2 on usage errors, 1 on data errors."""
-    from jupyter_ad.cli.main import report_error
-
     try:
         return _benchmark(args, progress)
     except JupyterADError as exc:

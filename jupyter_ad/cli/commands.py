@@ -9,30 +9,21 @@ from typing import Any
 
 import pandas as pd
 
+from jupyter_ad.cli._base import DETECT_OPTIONS
 from jupyter_ad.cli.progress import Progress
+from jupyter_ad.options.arguments import given
 
-__all__ = ["run_algorithms", "run_check", "run_demo", "run_detect", "run_models", "run_score",
-           "run_train"]
-
-
-def _algorithm(text: str) -> str | list[str]:
-    names = [t.strip() for t in text.split(",") if t.strip()]
-    return names[0] if len(names) == 1 else names
+__all__ = ["run_algorithms", "run_check", "run_config", "run_demo", "run_detect", "run_models",
+           "run_score", "run_train"]
 
 
-def _detection_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "algorithm": _algorithm(args.algorithm),
-        "params": args.params,
-        "contamination": args.contamination,
-        "threshold": args.threshold,
-        "top_k": args.top_k,
-        "features": args.features,
-        "exclude": args.exclude,
-        "random_state": args.seed,
-        "ensemble": args.ensemble,
-        "preprocessing": args.preprocessing,
-    }
+def _detection_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The detection options given on the command line, checked before any data is read."""
+    import jupyter_ad as ad
+
+    options = given(args, DETECT_OPTIONS)
+    ad.AnomalyModel(**options).check_options()
+    return options
 
 
 def _check_output(path: str | None) -> None:
@@ -65,12 +56,26 @@ def run_detect(args: argparse.Namespace, progress: Progress) -> int:
     import jupyter_ad as ad
     from jupyter_ad.data.readers import read_file
 
+    options = _detection_options(args)
     _check_output(args.output)
     progress.stage("reading")
     frame = read_file(args.data)
+    y = None
+    if args.labels is not None:
+        from jupyter_ad.evaluate.labels import split_labels
+
+        y = split_labels(frame, args.labels)[1]
+        options["exclude"] = [*(options.get("exclude") or []), args.labels]
     progress.stage("detecting")
-    res = ad.detect(frame, **_detection_kwargs(args))
+    res = ad.detect(frame, **options)
     _print_result(res, args.top)
+    if y is not None:
+        from jupyter_ad.evaluate.metrics import label_metrics
+
+        m = label_metrics(y, res.scores, res.labels)
+        print(f"\nAgainst labels {args.labels!r} ({m['n_labelled']:,} labelled rows): ROC-AUC "
+              f"{m['roc_auc']:.3f}, average precision {m['average_precision']:.3f}, precision "
+              f"{m['precision']:.2f}, recall {m['recall']:.2f}.")
     _write(res, args.output, progress)
     return 0
 
@@ -80,14 +85,15 @@ def run_train(args: argparse.Namespace, progress: Progress) -> int:
     import jupyter_ad as ad
     from jupyter_ad.data.readers import read_file
 
+    options = _detection_options(args)
     progress.stage("reading")
-    source = args.data if args.max_rows else read_file(args.data)
+    source = args.data if options.get("max_rows") else read_file(args.data)
     progress.stage("fitting")
-    model = ad.fit(source, **_detection_kwargs(args), max_rows=args.max_rows)
+    model = ad.fit(source, **options)
     progress.stage("saving")
     ref = model.save(args.name, root=args.store)
     print(f"Saved {ref} ({model.algorithm_name}, {len(model.feature_names)} features, "
-          f"threshold {model.threshold:.4g}) to {ref.path}")
+          f"threshold {model.threshold_:.4g}) to {ref.path}")
     return 0
 
 
@@ -163,6 +169,15 @@ def run_algorithms(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def run_config(args: argparse.Namespace, progress: Progress) -> int:
+    """``jupyter-ad config``: every option's effective value and where it comes from."""
+    import jupyter_ad as ad
+
+    report = ad.config()
+    print(json.dumps(report.to_dict(), indent=2, default=repr) if args.json else repr(report))
+    return 0
+
+
 def run_demo(args: argparse.Namespace, progress: Progress) -> int:
     """``jupyter-ad demo``: the bundled transactions, no set-up, a result file written."""
     import jupyter_ad as ad
@@ -175,12 +190,12 @@ def run_demo(args: argparse.Namespace, progress: Progress) -> int:
     progress.stage("detecting")
     res = ad.detect(data, exclude=["is_anomaly"])
     _print_result(res, args.top)
-    from sklearn.metrics import average_precision_score, roc_auc_score
+    from jupyter_ad.evaluate.metrics import average_precision, roc_auc
 
     truth = data["is_anomaly"].to_numpy()
     caught = int(((res.labels == 1) & (truth == 1)).sum())
-    print(f"\nAgainst the planted labels: ROC-AUC {roc_auc_score(truth, res.scores):.3f}, "
-          f"average precision {average_precision_score(truth, res.scores):.3f}, "
+    print(f"\nAgainst the planted labels: ROC-AUC {roc_auc(truth, res.scores):.3f}, "
+          f"average precision {average_precision(truth, res.scores):.3f}, "
           f"{caught} of {int(truth.sum())} planted anomalies flagged.")
     _write(res, args.output, progress)
     return 0

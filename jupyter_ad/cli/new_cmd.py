@@ -18,8 +18,8 @@ __all__ = ["add_parser", "run"]
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``new`` sub-command to ``subparsers``.
 
-    ``subparsers`` comes from ``parser.add_subparsers(..., parser_class=_Parser)`` (the
-    parser class of :mod:`jupyter_ad.cli.main`, which turns usage errors into exit status 2).
+    ``subparsers`` comes from ``parser.add_subparsers(..., parser_class=CliParser)``
+    (:mod:`jupyter_ad.cli._base`, which turns usage errors into exit status 2).
     """
     p: argparse.ArgumentParser = subparsers.add_parser(
         "new", help="write a ready-to-run notebook from a template",
@@ -31,7 +31,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the templates and exit")
     p.add_argument("--data", default=None,
                    help="CSV/Parquet file the notebook reads (default: bundled transactions)")
-    p.add_argument("--target", default=None,
+    p.add_argument("--target", dest="target", help=argparse.SUPPRESS)  # old name
+    p.add_argument("--labels", dest="target", default=None, metavar="COLUMN",
                    help="label column (1 = anomaly): not a feature, used to evaluate")
     p.add_argument("-a", "--algorithm", default="auto", help="detector name or auto (default)")
     p.add_argument("--title", default=None, help="notebook title")

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
 from jupyter_ad.core.confidence import exceed_confidence
+from jupyter_ad.core.interfaces import FittedModel
 from jupyter_ad.core.thresholds import ThresholdRule
 from jupyter_ad.errors import ParameterError
-
-if TYPE_CHECKING:
-    from jupyter_ad.core.model import AnomalyModel
 
 __all__ = ["DetectionResult"]
 
@@ -35,7 +33,8 @@ class DetectionResult:
         The rows that were scored, as given (after conversion to a DataFrame).
     scores : ndarray of shape (n_rows,)
     model : AnomalyModel
-        The fitted model that produced the scores (``res.model.score(new_rows)``).
+        The fitted model that produced the scores (``res.model.score(new_rows)``); typed by
+        the :class:`~jupyter_ad.core.interfaces.FittedModel` protocol.
     features : ndarray of shape (n_rows, n_features)
         The preprocessed matrix the detector saw.
     preprocessing : PreprocessingReport
@@ -44,7 +43,7 @@ class DetectionResult:
         Row label -> 1 (true anomaly) or 0 (normal), as marked by the user.
     """
 
-    def __init__(self, *, data: pd.DataFrame, scores: np.ndarray, model: AnomalyModel,
+    def __init__(self, *, data: pd.DataFrame, scores: np.ndarray, model: FittedModel,
                  features: np.ndarray, preprocessing: Any,
                  threshold_rule: ThresholdRule) -> None:
         self.data = data
@@ -211,10 +210,10 @@ class DetectionResult:
     def tune_threshold(self, labels: Any = None, **kwargs: Any) -> Any:
         """Choose the threshold from labelled rows (or ``feedback``): a ``ThresholdChoice``.
 
-        See :func:`jupyter_ad.core.threshold_tuning.tune_threshold` for the options
+        See :func:`jupyter_ad.evaluate.threshold_tuning.tune_threshold` for the options
         (``cost_false_negative``, ``cost_false_positive``, ``objective``); ``.apply()`` it.
         """
-        from jupyter_ad.core.threshold_tuning import tune_threshold
+        from jupyter_ad.evaluate.threshold_tuning import tune_threshold
 
         return tune_threshold(self, labels, **kwargs)
 
@@ -223,7 +222,7 @@ class DetectionResult:
 
         See :func:`jupyter_ad.learn_from_labels`.
         """
-        from jupyter_ad.core.semi import learn_from_labels
+        from jupyter_ad.evaluate.learn import learn_from_labels
 
         return learn_from_labels(self, labels, **kwargs)
 
@@ -245,8 +244,23 @@ class DetectionResult:
             "summary": self.summary(),
         }
 
+    def derive(self, *, scores: np.ndarray, model: FittedModel,
+               threshold_rule: ThresholdRule) -> DetectionResult:
+        """A new result for the same rows with other scores (a re-ranked model's, say); the
+        feedback marks are kept.
+        """
+        new = DetectionResult(data=self.data, scores=scores, model=model,
+                              features=self.features, preprocessing=self.preprocessing,
+                              threshold_rule=threshold_rule)
+        new.feedback = dict(self.feedback)
+        return new
+
     def __len__(self) -> int:
         return int(self.scores.size)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The scores: ``np.asarray(res)`` is ``res.scores`` (as for a scikit-learn score)."""
+        return np.array(self.scores, dtype=dtype, copy=True if copy is None else copy)
 
     def __repr__(self) -> str:
         return (f"DetectionResult(algorithm={self.algorithm!r}, n_rows={self.scores.size}, "

@@ -36,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from jupyter_ad.errors import ParameterError
+from jupyter_ad.errors import JupyterADWarning, ParameterError
 
 __all__ = ["AUTO_METHOD", "THRESHOLD_METHODS", "ThresholdRule", "auto_threshold",
-           "method_threshold", "resolve_threshold"]
+           "method_threshold", "resolve_threshold", "warn_if_most_flagged"]
 
 AUTO_METHOD = "tukey-iqr"
 _MAD_SCALE = 1.4826
@@ -257,3 +257,17 @@ def resolve_threshold(
     value = float(np.quantile(s, 1.0 - float(contamination), method="higher"))
     value = float(np.nextafter(value, -np.inf))
     return ThresholdRule("contamination", value, float(contamination))
+
+
+def warn_if_most_flagged(rule: ThresholdRule, sorted_scores: np.ndarray) -> None:
+    """Warn when an explicit score threshold flags most training rows (likely a mistake)."""
+    share = float((sorted_scores > rule.value).mean())
+    if rule.method != "score" or share <= 0.5:
+        return
+    from jupyter_ad._warn import warn_user
+
+    median = float(sorted_scores[sorted_scores.size // 2])
+    warn_user(f"threshold={rule.value:g} flags {share:.0%} of the training rows: their scores "
+              f"run from {sorted_scores[0]:.4g} to {sorted_scores[-1]:.4g} (median "
+              f"{median:.4g}). Give a higher threshold, or contamination= / top_k= instead.",
+              JupyterADWarning)

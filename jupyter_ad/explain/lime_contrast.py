@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.core.result import DetectionResult
+from jupyter_ad.core.interfaces import ScoredResult
 from jupyter_ad.data.readers import as_dataframe
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.explain.explanation import ColumnContribution, Explanation
@@ -51,7 +51,7 @@ RIDGE_ALPHA = 1.0
 class _Context:
     """What every explanation of rows of one result shares."""
 
-    result: DetectionResult
+    result: ScoredResult
     columns: list[str]
     feature_column: np.ndarray  # preprocessed feature index -> input column index
     reference: np.ndarray  # normal rows, preprocessed
@@ -60,7 +60,7 @@ class _Context:
 
 
 # result -> ((threshold, seed), reference, context): the last context of each live result.
-_CACHE: weakref.WeakKeyDictionary[DetectionResult, tuple[Any, Any, _Context]] = (
+_CACHE: weakref.WeakKeyDictionary[ScoredResult, tuple[Any, Any, _Context]] = (
     weakref.WeakKeyDictionary())
 
 
@@ -69,7 +69,7 @@ def _rng(random_state: int | None, *salt: int) -> np.random.Generator:
 
 
 def _check(result: Any, n_samples: Any, random_state: Any) -> None:
-    if not isinstance(result, DetectionResult):
+    if not all(hasattr(result, a) for a in ("scores", "model", "features", "data")):
         raise ParameterError(
             f"Expected a DetectionResult (from jupyter_ad.detect or model.score), got "
             f"{type(result).__name__}.")
@@ -82,7 +82,7 @@ def _check(result: Any, n_samples: Any, random_state: Any) -> None:
             f"random_state must be an integer >= 0 or None, got {random_state!r}.")
 
 
-def _context(result: DetectionResult, reference: Any, random_state: int | None) -> _Context:
+def _context(result: ScoredResult, reference: Any, random_state: int | None) -> _Context:
     """The shared context, computed once per result, reference, threshold and seed."""
     key = (result.threshold, random_state)
     cached = _CACHE.get(result)
@@ -93,7 +93,7 @@ def _context(result: DetectionResult, reference: Any, random_state: int | None) 
     return ctx
 
 
-def _build_context(result: DetectionResult, reference: Any,
+def _build_context(result: ScoredResult, reference: Any,
                    random_state: int | None) -> _Context:
     model = result.model
     columns = [str(c) for c in model.preprocessor_.columns_]
@@ -107,7 +107,7 @@ def _build_context(result: DetectionResult, reference: Any,
         frame = as_dataframe(reference)
         if len(frame) > MAX_STATS_ROWS:
             frame = frame.iloc[np.sort(rng.choice(len(frame), MAX_STATS_ROWS, replace=False))]
-        frame, X, _ = model.transform(frame, extra_columns="ignore")
+        frame, X, _ = model.preprocess(frame, extra_columns="ignore")
         normal = model.detector_.score_samples(X) <= result.threshold
         if not normal.any():
             raise ParameterError(
@@ -135,7 +135,7 @@ def _build_context(result: DetectionResult, reference: Any,
                     stats_from_rows(frame.iloc[stats_idx], model), note)
 
 
-def _typical_row(result: DetectionResult, columns: list[str],
+def _typical_row(result: ScoredResult, columns: list[str],
                  feature_column: np.ndarray) -> np.ndarray:
     """Training medians in preprocessed space; a one-hot column gets its most common category."""
     model = result.model
@@ -151,7 +151,7 @@ def _typical_row(result: DetectionResult, columns: list[str],
     return typical
 
 
-def _position(result: DetectionResult, i: Any) -> int:
+def _position(result: ScoredResult, i: Any) -> int:
     n = len(result.data)
     if not isinstance(i, bool | np.bool_):
         try:
@@ -234,7 +234,7 @@ def _explain(ctx: _Context, pos: int, n_samples: int, random_state: int | None) 
                        reference=ctx.note, n_samples=n_samples)
 
 
-def explain_row(result: DetectionResult, i: Any, *, n_samples: int = DEFAULT_SAMPLES,
+def explain_row(result: ScoredResult, i: Any, *, n_samples: int = DEFAULT_SAMPLES,
                 reference: Any = None, random_state: int | None = 0) -> Explanation:
     """Explain one row's anomaly score by its input columns, against normal rows.
 
@@ -268,7 +268,7 @@ def explain_row(result: DetectionResult, i: Any, *, n_samples: int = DEFAULT_SAM
     return _explain(ctx, pos, int(n_samples), random_state)
 
 
-def feature_importance(result: DetectionResult, *, n_rows: int = 20,
+def feature_importance(result: ScoredResult, *, n_rows: int = 20,
                        n_samples: int = DEFAULT_SAMPLES, reference: Any = None,
                        random_state: int | None = 0) -> pd.DataFrame:
     """Which input columns drive the anomalies overall.

@@ -17,7 +17,7 @@ import pandas as pd
 from jupyter_ad.data.columns import coerce_datetime
 
 if TYPE_CHECKING:
-    from jupyter_ad.core.model import AnomalyModel
+    from jupyter_ad.core.interfaces import FittedModel
 
 __all__ = ["ColumnStats", "describe", "fmt_number", "stats_from_model", "stats_from_rows"]
 
@@ -57,7 +57,7 @@ def _quantiles(values: np.ndarray) -> tuple[float, float, float]:
     return float(low), float(med), float(high)
 
 
-def stats_from_rows(frame: pd.DataFrame, model: AnomalyModel) -> dict[str, ColumnStats]:
+def stats_from_rows(frame: pd.DataFrame, model: FittedModel) -> dict[str, ColumnStats]:
     """Normal ranges of the model's input columns, from the normal rows in ``frame``."""
     pre = model.preprocessor_
     out: dict[str, ColumnStats] = {}
@@ -82,7 +82,7 @@ def stats_from_rows(frame: pd.DataFrame, model: AnomalyModel) -> dict[str, Colum
     return out
 
 
-def stats_from_model(model: AnomalyModel) -> dict[str, ColumnStats]:
+def stats_from_model(model: FittedModel) -> dict[str, ColumnStats]:
     """Approximate normal ranges from the training medians and spreads the model keeps.
 
     Used when no normal rows are available: percentiles assume a normal distribution around

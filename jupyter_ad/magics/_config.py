@@ -1,79 +1,70 @@
-"""``JupyterAD``: the ``%config``-settable defaults of the magics.
+"""``JupyterAD``: the ``%config``-settable defaults, one trait per configurable option.
+
+The traits are made from the option spec (:mod:`jupyter_ad.options`): ``%config
+JupyterAD.contamination = 0.05`` sets the session default of ``contamination`` for this kernel
+(the magics and Python calls alike), above ``JUPYTER_AD_*`` variables and ``jupyter-ad.toml``.
+``None`` (the default of every trait) means "not set here".
 
 >>> from jupyter_ad.magics._config import JupyterAD
 >>> settings = JupyterAD()
->>> settings.default_algorithm, settings.contamination, settings.show_panel, settings.max_points
-('auto', 'auto', True, 5000)
+>>> settings.contamination is None, "max_points" in settings.trait_names()
+(True, True)
 """
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-from traitlets import Bool, Float, Int, TraitError, Unicode, Union, validate
+from traitlets import Any as AnyTrait
+from traitlets import TraitError, validate
 from traitlets.config import Configurable
 
-__all__ = ["JupyterAD"]
+from jupyter_ad.errors import ParameterError
+from jupyter_ad.options import config as _config
+from jupyter_ad.options.config import sections
+
+__all__ = ["LEGACY", "JupyterAD"]
+
+#: Old trait names and the options they set.
+LEGACY = {"default_algorithm": "algorithm", "show_panel": "panel"}
 
 
-class JupyterAD(Configurable):
-    """Defaults of ``%detect``, ``%%detect``, ``%ad_compare`` and ``%ad_explain``.
-
-    Set them in a notebook with ``%config JupyterAD.<name> = <value>``, or for every session in
-    an IPython profile with ``c.JupyterAD.<name> = <value>``. ``%config JupyterAD`` lists them.
-    """
-
-    default_algorithm = Unicode(
-        "auto",
-        help="Detector used when %detect gets no -a/--algorithm: a registered name such as "
-        "'iforest' or 'ecod', a comma-separated ensemble, or 'auto'.",
-    ).tag(config=True)
-
-    contamination = Union(
-        [Float(), Unicode()],
-        default_value="auto",
-        help="Expected share of anomalies used when %detect gets none of -c, --threshold and "
-        "--top-k: a number in (0, 0.5], or 'auto' (Tukey's fence on the scores).",
-    ).tag(config=True)
-
-    show_panel = Bool(
-        True,
-        help="Show the interactive panel after %detect and %ad_compare (False prints a text "
-        "summary instead, like --no-panel).",
-    ).tag(config=True)
-
-    max_points = Int(
-        5000,
-        min=1,
-        help="Most rows drawn in the scatter chart of the %detect panel (the top anomalies "
-        "always are); every row is still scored.",
-    ).tag(config=True)
-
-    @validate("contamination")
-    def _check_contamination(self, proposal: dict[str, Any]) -> float | str:
-        return check_contamination(proposal["value"], TraitError)
-
-    @validate("default_algorithm")
-    def _check_algorithm(self, proposal: dict[str, Any]) -> str:
-        value = str(proposal["value"]).strip().lower()
-        if not value:
-            raise TraitError("JupyterAD.default_algorithm must be a detector name or 'auto'.")
-        return value
+def _trait(name: str, help_text: str) -> AnyTrait:
+    return AnyTrait(None, allow_none=True, help=help_text).tag(config=True)
 
 
-def check_contamination(value: Any, error: type[Exception]) -> float | str:
-    """``value`` as a float in (0, 0.5] or the string ``"auto"``; else raise ``error``."""
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "auto":
-            return "auto"
+def _make_class() -> type[Configurable]:
+    options = sections()[""]
+    traits: dict[str, Any] = {name: _trait(name, f"{o.help} Default: {o.default!r}.")
+                              for name, o in options.items()}
+    for old, new in LEGACY.items():
+        traits[old] = _trait(old, f"Same as JupyterAD.{new} (older name).")
+
+    def _check(self: Configurable, proposal: dict[str, Any]) -> Any:
+        name = proposal["trait"].name
+        value = proposal["value"]
         try:
-            value = float(text.rstrip("%")) / (100.0 if text.endswith("%") else 1.0)
-        except ValueError:
-            value = text
-    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-            or not 0.0 < float(value) <= 0.5):
-        raise error(f"contamination must be a number in (0, 0.5] (the expected share of "
-                    f"anomalies, e.g. 0.05) or 'auto', got {value!r}")
-    return float(value)
+            return None if value is None else options[LEGACY.get(name, name)].coerce(value)
+        except ParameterError as exc:
+            raise TraitError(f"JupyterAD.{name}: {exc}") from None
+
+    def _changed(self: Configurable, change: dict[str, Any]) -> None:
+        _config.set_session(LEGACY.get(change["name"], change["name"]), change["new"])
+
+    def __init__(self: Configurable, **kwargs: Any) -> None:
+        Configurable.__init__(self, **kwargs)
+        self.observe(lambda change: _changed(self, change), names=list(traits))
+        for name in traits:  # values from an IPython profile (c.JupyterAD.x = ...)
+            if getattr(self, name) is not None:
+                _changed(self, {"name": name, "new": getattr(self, name)})
+
+    doc = ("Session defaults of jupyter-ad: ``%config JupyterAD.<option> = <value>`` in a "
+           "notebook, or ``c.JupyterAD.<option> = <value>`` in an IPython profile. "
+           "``%config JupyterAD`` lists them; ``None`` means not set here (the environment, "
+           "jupyter-ad.toml or the built-in default apply).")
+    return type("JupyterAD", (Configurable,), {
+        **traits, "_check": validate(*traits)(_check), "__init__": __init__, "__doc__": doc,
+        "__module__": __name__})
+
+
+JupyterAD: Any = _make_class()

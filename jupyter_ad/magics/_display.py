@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["show_comparison", "show_detection", "show_explanation"]
+__all__ = ["routine_notices", "show_comparison", "show_detection", "show_explanation"]
+
+
+@contextlib.contextmanager
+def routine_notices() -> Iterator[None]:
+    """Keep routine data notices (a dropped ID column, imputed values) out of the cell output:
+    the result's summary and the panel already state them (``res.preprocessing``).
+    """
+    from jupyter_ad.errors import DataQualityWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        yield
 
 
 def _display(obj: Any) -> None:

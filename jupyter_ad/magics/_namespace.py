@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from types import ModuleType
 from typing import Any
 
 from jupyter_ad.magics._errors import OptionError
@@ -15,13 +16,16 @@ LAST = "_ad_last"
 
 
 def _visible(shell: Any) -> dict[str, Any]:
+    """The user's own variables: no hidden, private (``_x``) or module names."""
     hidden = getattr(shell, "user_ns_hidden", {})
     return {k: v for k, v in shell.user_ns.items()
-            if (not k.startswith("_") or k.startswith("_ad_")) and k not in hidden}
+            if not k.startswith("_") and k not in hidden and not isinstance(v, ModuleType)
+            and not isinstance(v, type)}
 
 
 def _is_data(value: Any) -> bool:
-    return hasattr(value, "shape") or hasattr(value, "columns")
+    """A table or array (its ``shape`` is a tuple), not a function named ``shape``."""
+    return isinstance(getattr(value, "shape", None), tuple) or hasattr(value, "__dataframe__")
 
 
 def _is_result(value: Any) -> bool:
@@ -30,7 +34,8 @@ def _is_result(value: Any) -> bool:
 
 def _missing(shell: Any, name: str, example: str, results: bool = False) -> str:
     visible = _visible(shell)
-    close = difflib.get_close_matches(name, list(visible), n=1, cutoff=0.6)
+    ours = [k for k in shell.user_ns if k.startswith("_ad_")]  # _ad_last and friends
+    close = difflib.get_close_matches(name, [*visible, *ours], n=1, cutoff=0.6)
     if close:
         return f"no variable named {name!r} in the notebook (did you mean {close[0]!r}?)"
     wanted, what = (_is_result, "results") if results else (_is_data, "data")

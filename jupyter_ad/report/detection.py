@@ -140,7 +140,7 @@ def _explanations(page: Page, result: Any, n_explain: int) -> None:
 def _details(result: Any) -> str:
     rule = result.threshold_rule
     items = [f"<li>Detector: {esc(result.algorithm)}"
-             + (f" ({esc(result.model.auto_reason)})" if result.model.auto_reason else "")
+             + (f" ({esc(result.model.auto_reason_)})" if result.model.auto_reason_ else "")
              + "</li>",
              f"<li>Parameters: {esc(_params(result))}</li>",
              f"<li>Threshold: {fmt(result.threshold)} from {esc(rule.describe())}</li>",

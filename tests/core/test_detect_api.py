@@ -22,7 +22,7 @@ def test_detect_with_no_arguments_finds_planted_outliers(planted):
     assert roc_auc_score(y, res.scores) > 0.99
     assert set(np.flatnonzero(y)) <= set(np.flatnonzero(res.labels))
     assert res.n_anomalies < 0.1 * len(df)  # not a hard-coded 10%
-    assert res.model.auto_reason
+    assert res.model.auto_reason_
 
 
 def test_auto_default_is_not_a_fixed_share():
@@ -151,7 +151,7 @@ def test_fit_once_score_later_never_refits(planted):
     new = df.iloc[:100]
     res = model.score(new)
     assert len(res) == 100
-    assert res.threshold == model.threshold
+    assert res.threshold == model.threshold_
     again = model.score(new)
     np.testing.assert_array_equal(res.scores, again.scores)
     np.testing.assert_allclose(model.score_samples(new.iloc[[5]]), res.scores[5:6])

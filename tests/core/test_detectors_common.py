@@ -70,7 +70,7 @@ class TestEveryDetector:
         ref = model.save("battery", root=tmp_path)
         loaded = ad.load(f"battery@{ref.version}", root=tmp_path)
         np.testing.assert_allclose(loaded.score_samples(df), model.score_samples(df))
-        assert loaded.threshold == model.threshold
+        assert loaded.threshold_ == model.threshold_
 
     def test_columns_in_another_order(self, name):
         df, _ = planted_frame()

@@ -171,11 +171,13 @@ def test_config_lists_and_validates_the_settings(ip, capsys):
 
     ip.run_line_magic("config", "JupyterAD")
     out = capsys.readouterr().out
-    for name in ("default_algorithm", "contamination", "show_panel", "max_points"):
+    for name in ("default_algorithm", "algorithm", "contamination", "show_panel", "panel",
+                 "max_points", "random_state", "exclude"):
         assert f"JupyterAD.{name}" in out
     settings = next(c for c in ip.configurables if isinstance(c, JupyterAD))
+    ip.run_line_magic("config", "JupyterAD.contamination = 0.05")
     ip.run_line_magic("config", "JupyterAD.contamination = 0.9")  # rejected, value kept
-    assert settings.contamination == "auto"
+    assert settings.contamination == 0.05
 
 
 def test_detect_displays_a_detection_panel(ip, displayed):
@@ -260,26 +262,27 @@ ERRORS = [
     ("%detect", "which data? give a variable name"),
     ("%detect 'missing.csv'", "no variable or file named 'missing.csv'"),
     ("%detect df[['amount']]", "assign the expression to a variable first"),
-    ("%detect df -a iforst", "unknown algorithm 'iforst' (did you mean 'iforest'?"),
+    ("%detect df -a iforst", "Unknown algorithm 'iforst'. Did you mean 'iforest'?"),
     ("%detect df -c 0.9", "contamination must be a number in (0, 0.5]"),
     ("%detect df -c lots", "contamination must be a number in (0, 0.5]"),
-    ("%detect df --top-k -3", "top-k must be a whole number of rows >= 0"),
+    ("%detect df --top-k -3", "top_k must be a whole number >= 0"),
     ("%detect df --threshold high", "threshold must be a finite number"),
-    ("%detect df -c 0.1 --top-k 3", "give only one of contamination, threshold and top-k"),
+    ("%detect df -c 0.1 --top-k 3", "not allowed with argument -c/--contamination"),
     ("%detect df --params '{bad'", "params is not valid JSON"),
     ("%detect df --params n_estimators", "'n_estimators' is not name=value"),
     ("%detect df --params '[1, 2]'", "not name=value"),
-    ("%detect df --bogus", "unrecognized arguments: --bogus; usage: %detect DF"),
+    ("%detect df --bogus", "unrecognized arguments: --bogus; usage: %detect DF [options] "
+                           "(%detect? lists them)"),
     ("%detect df -a", "argument -a/--algorithm: expected one argument"),
     ("%detect df -o 1x", "-o needs a Python variable name"),
     ("%detect df 'unclosed", "No closing quotation"),
-    ("%detect df --labels is_anomly", "no column named 'is_anomly' (did you mean 'is_anomaly'?)"),
-    ("%detect df --labels amount", "must hold 1 (anomaly), 0 (normal) or missing"),
+    ("%detect df --labels is_anomly", "no column named 'is_anomly'. Did you mean 'is_anomaly'?"),
+    ("%detect df --labels amount", "labels must be 1 (anomaly), 0 (normal) or missing"),
     ("%detect df --labels is_anomaly --features amount,is_anomaly", "cannot also be a feature"),
     ("%detect df --exclude nope", "exclude: no column named 'nope'"),
     ("%detect df -a iforest --params '{\"trees\": 5}'", "trees"),
     ("%detect one_row", "at least 2 rows"),
-    ("%%detect df\nalgoritm: ecod\n", "line 2: unknown option 'algoritm' (did you mean "
+    ("%%detect df\nalgoritm: ecod\n", "line 2: unknown option 'algoritm'. Did you mean "
                                       "'algorithm'?"),
     ("%%detect df\nalgorithm: ecod\njust words\n", "line 3: 'just words' is not 'key: value'"),
     ("%%detect df\n# nothing but a comment\n\n", "the cell body has no options"),
@@ -290,14 +293,14 @@ ERRORS = [
     ("%%detect df\ntop_k:\n", "line 2: top_k has no value"),
     ("%%detect df\ndata: other\n", "data is given both on the %%detect line and in the cell"),
     ("%%detect df\npanel: maybe\n", "panel must be true or false"),
-    ("%%detect df\ncontamination: 0.1\nthreshold: 2\n", "give only one of contamination"),
+    ("%%detect df\ncontamination: 0.1\nthreshold: 2\n", "Give only one of contamination"),
     ("%%detect\nalgorithm: ecod\n", "which data?"),
     ("%%detect df -o 2res\nalgorithm: ecod\n", "-o needs a Python variable name"),
-    ("%ad_compare df -a iforest,nope", "unknown algorithm 'nope'"),
-    ("%ad_compare df -a auto", "compare needs detector names"),
+    ("%ad_compare df -a iforest,nope", "Unknown algorithm 'nope'"),
+    ("%ad_compare df -a auto", "names detectors to compare (or fast, all), not auto"),
     ("%ad_compare df --labels nope", "labels: no column named 'nope'"),
     ("%ad_compare dff", "did you mean 'df'?"),
-    ("%ad_compare df --n-seeds 0", "--n-seeds must be a whole number >= 1"),
+    ("%ad_compare df --n-seeds 0", "n_seeds must be a whole number >= 1"),
     ("%ad_explain", "give a result and a row"),
     ("%ad_explain df 3", "'df' is a DataFrame, not a detection result"),
     ("%ad_explain rez 3", "no variable named 'rez' in the notebook (did you mean 'res'?)"),
@@ -319,10 +322,16 @@ def test_user_mistakes_are_one_line_usage_errors(ip, capsys, transactions, cell,
     assert fix in message
 
 
-def test_bad_config_default_is_a_usage_error(ip, capsys):
-    ip.run_line_magic("config", 'JupyterAD.default_algorithm = "nope"')
-    message = usage_error(ip, capsys, "%detect df")
-    assert "JupyterAD.default_algorithm" in message and "%config" in message
+def test_bad_config_default_is_refused_when_set(ip, capsys):
+    from jupyter_ad.magics import JupyterAD
+
+    settings = next(c for c in ip.configurables if isinstance(c, JupyterAD))
+    ip.run_line_magic("config", 'JupyterAD.default_algorithm = "nope"')  # refused, not kept
+    assert settings.default_algorithm is None and settings.algorithm is None
+    ip.run_line_magic("config", 'JupyterAD.default_algorithm = "ECOD"')
+    assert settings.default_algorithm == "ecod"
+    ip.run_line_magic("detect", "df -o res --no-panel")
+    assert ip.user_ns["res"].algorithm == "ecod"
 
 
 def test_line_and_cell_magics_raise_usage_error_directly(ip):

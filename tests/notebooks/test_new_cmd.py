@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from jupyter_ad.cli import new_cmd
-from jupyter_ad.cli.main import _Parser, _UsageError
+from jupyter_ad.cli._base import CliParser as _Parser
+from jupyter_ad.cli._base import UsageError as _UsageError
 from jupyter_ad.cli.progress import Progress
 from jupyter_ad.errors import ParameterError
 

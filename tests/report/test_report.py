@@ -15,7 +15,7 @@ import pytest
 
 import jupyter_ad as ad
 from jupyter_ad.cli import report_cmd
-from jupyter_ad.cli.main import _Parser
+from jupyter_ad.cli._base import CliParser as _Parser
 from jupyter_ad.cli.progress import Progress
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.report import write_comparison_html, write_html

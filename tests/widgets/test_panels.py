@@ -21,7 +21,7 @@ def planted_result():
 
 @pytest.fixture
 def panel(planted_result):
-    planted_result.threshold = planted_result.model.threshold  # undo earlier tests
+    planted_result.threshold = planted_result.model.threshold_  # undo earlier tests
     planted_result.feedback.clear()
     return DetectionPanel(planted_result)
 

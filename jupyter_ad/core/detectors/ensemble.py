@@ -30,8 +30,11 @@ from jupyter_ad.core.detectors.base import BaseDetector
 from jupyter_ad.core.params import Choice, Interval, check_params
 from jupyter_ad.errors import ParameterError
 
-__all__ = ["COMBINATIONS", "NORMALISATIONS", "EnsembleDetector", "combine", "normalise"]
+__all__ = ["COMBINATIONS", "ENSEMBLE_OPTIONS", "NORMALISATIONS", "EnsembleDetector", "combine",
+           "normalise"]
 
+#: The options of an ensemble (``ensemble=`` of :func:`jupyter_ad.detect`).
+ENSEMBLE_OPTIONS = ("normalisation", "combination", "weights", "n_buckets")
 NORMALISATIONS = ("rank", "zscore", "minmax")
 COMBINATIONS = ("mean", "max", "median", "weighted", "aom", "moa")
 

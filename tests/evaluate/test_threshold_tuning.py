@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import jupyter_ad as ad
-from jupyter_ad.core.threshold_tuning import MAX_CURVE_ROWS, ThresholdChoice, tune_threshold
 from jupyter_ad.errors import JupyterADError, ParameterError
+from jupyter_ad.evaluate.threshold_tuning import MAX_CURVE_ROWS, ThresholdChoice, tune_threshold
 
 
 @pytest.fixture
@@ -102,7 +102,8 @@ def test_series_and_column_labels_align(scored):
 def test_refuses_without_both_classes(scored):
     res, y = scored
     only_pos = np.where(y == 1, 1.0, np.nan)
-    with pytest.raises(ParameterError, match="at least 1 labelled anomaly and 1"):
+    with pytest.raises(ParameterError,
+                       match=r"at least 1 labelled anomaly \(1\) and 1 labelled normal"):
         tune_threshold(res, only_pos)
     with pytest.raises(ParameterError):
         tune_threshold(res)  # no feedback at all

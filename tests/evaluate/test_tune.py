@@ -11,7 +11,8 @@ import pytest
 import jupyter_ad as ad
 from jupyter_ad.core.detectors.base import BaseDetector
 from jupyter_ad.core.params import Interval
-from jupyter_ad.core.tuning import DEFAULT_SPACES, INSTALL, Dim, search_space
+from jupyter_ad.evaluate.search_space import DEFAULT_SPACES, Dim, search_space
+from jupyter_ad.evaluate.tune import INSTALL
 from tests.conftest import planted_frame
 
 

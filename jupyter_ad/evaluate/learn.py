@@ -27,21 +27,20 @@ a batch, and the model saves and loads like any other.
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import NearestNeighbors
 
+from jupyter_ad.core.building import timed
 from jupyter_ad.core.detectors.base import BaseDetector, finite_scores
 from jupyter_ad.core.detectors.ensemble import normalise
-from jupyter_ad.core.threshold_tuning import labels_array
+from jupyter_ad.core.interfaces import ScoredResult
 from jupyter_ad.core.thresholds import resolve_threshold
 from jupyter_ad.errors import ParameterError
-
-if TYPE_CHECKING:
-    from jupyter_ad.core.result import DetectionResult
+from jupyter_ad.evaluate.labels import labels_for_result
 
 __all__ = ["ReRankedDetector", "learn_from_labels"]
 
@@ -149,8 +148,8 @@ class ReRankedDetector(BaseDetector):
         return self._combine(self._standardise(X), u)
 
 
-def learn_from_labels(result: DetectionResult, labels: Any = None, *,
-                      random_state: int | None = 0) -> DetectionResult:
+def learn_from_labels(result: ScoredResult, labels: Any = None, *,
+                      random_state: int | None = 0) -> Any:
     """Re-rank ``result`` with a few labelled rows; returns a new result (same rows).
 
     Parameters
@@ -176,31 +175,23 @@ def learn_from_labels(result: DetectionResult, labels: Any = None, *,
     ParameterError
         No row labelled 1, or labels that are not 0/1/missing or do not match the rows.
     """
-    from jupyter_ad.core.model import AnomalyModel
-    from jupyter_ad.core.result import DetectionResult
-
     if not isinstance(random_state, int | None) or isinstance(random_state, bool):
         raise ParameterError(f"random_state must be an integer or None, got {random_state!r}.")
-    y = labels_array(result, labels)
+    y = labels_for_result(result, labels)
     old = result.model
     base, base_scores = old.detector_, np.asarray(result.scores)
     if isinstance(base, ReRankedDetector):  # learning again: start from the unsupervised one
         assert base.base is not None
         base = base.base
         base_scores = base.score_samples(result.features)
-    start = time.perf_counter()
-    detector = ReRankedDetector(base, random_state=random_state).fit(
-        result.features, y, base_scores=base_scores)
-    seconds = time.perf_counter() - start
+    detector, seconds = timed(ReRankedDetector(base, random_state=random_state).fit,
+                              result.features, y, base_scores=base_scores)
     n_flag = max(int(result.n_anomalies), int(np.sum(y == 1)))
     rule = resolve_threshold(detector.decision_scores_, top_k=min(n_flag, len(y)))
-    model = AnomalyModel(algorithm=f"{old.algorithm_name} (re-ranked by labels)",
-                         params={**old.params, "labelled": detector.n_labelled_},
-                         detector=detector, preprocessor=old.preprocessor_,
-                         threshold_rule=rule, auto_reason=old.auto_reason)
-    model.record_training(np.asarray(result.features, dtype=np.float64), seconds)
-    new = DetectionResult(data=result.data, scores=detector.decision_scores_, model=model,
-                          features=result.features, preprocessing=result.preprocessing,
-                          threshold_rule=rule)
-    new.feedback = dict(result.feedback)
-    return new
+    model = clone(old)  # the same options; its fitted parts are the re-ranked ones
+    model._set_fitted(result.data, np.asarray(result.features, dtype=np.float64),
+                      old.preprocessor_, detector, rule, old.algorithm_, old.auto_reason_,
+                      seconds)
+    model.options_ = dict(getattr(old, "options_", {}))
+    model.learned_from_labels_ = detector.n_labelled_
+    return result.derive(scores=detector.decision_scores_, model=model, threshold_rule=rule)

@@ -20,19 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
-from sklearn.metrics import (
-    average_precision_score,
-    f1_score,
-    precision_score,
-    recall_score,
-    roc_auc_score,
-)
 
+from jupyter_ad.core.building import seeded
 from jupyter_ad.core.registry import build_detector, list_detectors
 from jupyter_ad.core.thresholds import resolve_threshold
 from jupyter_ad.data.preprocessing import Preprocessor
 from jupyter_ad.data.readers import as_dataframe
-from jupyter_ad.errors import DataError, ParameterError
+from jupyter_ad.errors import DataError, LabelError, ParameterError
+from jupyter_ad.evaluate.labels import split_labels
+from jupyter_ad.evaluate.metrics import label_metrics
+from jupyter_ad.options import OPTIONS
 
 __all__ = ["FAST_DETECTORS", "ComparisonResult", "compare"]
 
@@ -117,56 +114,18 @@ class ComparisonResult:
 
 
 def _resolve_algorithms(algorithms: str | Sequence[str]) -> list[str]:
-    if algorithms == "fast":
+    names = OPTIONS["algorithms"].coerce(algorithms)
+    if names == "fast":
         return list(FAST_DETECTORS)
-    if algorithms == "all":
+    if names == "all":
         return list(list_detectors().index)
-    if isinstance(algorithms, str):
-        algorithms = [a for a in algorithms.split(",") if a.strip()]
-    names = [str(a).strip().lower() for a in algorithms]
-    if not names:
-        raise ParameterError("algorithms is empty: give detector names, 'fast' or 'all'.")
-    return list(dict.fromkeys(names))
-
-
-def _split_labels(frame: pd.DataFrame, labels: Any) -> tuple[pd.DataFrame, np.ndarray | None]:
-    if labels is None:
-        return frame, None
-    if isinstance(labels, str):
-        if labels not in frame.columns:
-            raise ParameterError(f"labels: no column named {labels!r}; columns are "
-                                 f"{', '.join(map(repr, frame.columns[:20]))}.")
-        values = frame[labels]
-        frame = frame.drop(columns=[labels])
-    else:
-        values = pd.Series(np.asarray(labels).ravel())
-    if len(values) != len(frame):
-        raise ParameterError(f"labels has {len(values)} values for {len(frame)} rows.")
-    y = pd.to_numeric(values.map(lambda v: float(v) if isinstance(v, bool) else v),
-                      errors="coerce").to_numpy(dtype=np.float64)
-    known = y[~np.isnan(y)]
-    if not np.isin(known, (0.0, 1.0)).all():
-        raise ParameterError("labels must be 1 (anomaly), 0 (normal) or missing; found "
-                             f"{sorted(set(known.tolist()) - {0.0, 1.0})[:5]}.")
-    if known.size and (known.min() == known.max()):
-        raise ParameterError("labels hold a single class: metrics need both anomalies (1) and "
-                             "normal rows (0).")
-    return frame, y
+    return list(names)
 
 
 def _evaluate(y: np.ndarray, scores: np.ndarray, flagged: np.ndarray) -> dict[str, float]:
-    known = ~np.isnan(y)
-    yk, sk, fk = y[known].astype(int), scores[known], flagged[known]
-    k = int(yk.sum())
-    top = np.argsort(-sk, kind="stable")[:k]
-    return {
-        "roc_auc": roc_auc_score(yk, sk),
-        "average_precision": average_precision_score(yk, sk),
-        "f1": f1_score(yk, fk, zero_division=0),
-        "precision": precision_score(yk, fk, zero_division=0),
-        "recall": recall_score(yk, fk, zero_division=0),
-        "precision_at_k": float(yk[top].mean()) if k else np.nan,
-    }
+    metrics = label_metrics(y, scores, flagged)
+    return {key: metrics[key] for key in ("roc_auc", "average_precision", "f1", "precision",
+                                          "recall", "precision_at_k")}
 
 
 def _fit_score(name: str, params: dict[str, Any] | None, X: np.ndarray,
@@ -174,14 +133,14 @@ def _fit_score(name: str, params: dict[str, Any] | None, X: np.ndarray,
     """Training scores, fit seconds, score seconds, peak traced MiB (from a second, traced run:
     tracing slows numpy down, so it is kept out of the timed run).
     """
-    detector = _seeded(build_detector(name, params), seed)
+    detector = seeded(build_detector(name, params), seed)
     start = time.perf_counter()
     detector.fit(X)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
     detector.score_samples(X)
     score_s = time.perf_counter() - start
-    traced = _seeded(build_detector(name, params), seed)
+    traced = seeded(build_detector(name, params), seed)
     tracemalloc.start()
     try:
         traced.fit(X).score_samples(X)
@@ -191,12 +150,6 @@ def _fit_score(name: str, params: dict[str, Any] | None, X: np.ndarray,
     return detector.decision_scores_, fit_s, score_s, peak
 
 
-def _seeded(detector: Any, seed: int) -> Any:
-    if "random_state" in detector.get_params():
-        detector.set_params(random_state=seed)
-    return detector
-
-
 def _stability(name: str, params: dict[str, Any] | None, X: np.ndarray, seed: int) -> float:
     rng = np.random.default_rng(seed)
     n = X.shape[0]
@@ -204,7 +157,7 @@ def _stability(name: str, params: dict[str, Any] | None, X: np.ndarray, seed: in
     runs = []
     for _ in range(2):
         rows = rng.choice(n, size=size, replace=False)
-        detector = _seeded(build_detector(name, params), int(rng.integers(0, 2**31 - 1)))
+        detector = seeded(build_detector(name, params), int(rng.integers(0, 2**31 - 1)))
         runs.append(detector.fit(X[rows]).score_samples(X))
     return float(spearmanr(runs[0], runs[1]).statistic)
 
@@ -253,7 +206,12 @@ def compare(
     params = params or {}
     if not isinstance(params, dict) or any(k not in names for k in params):
         raise ParameterError(f"params maps detector names among {names} to their parameters.")
-    frame, y = _split_labels(as_dataframe(data), labels)
+    frame, y = split_labels(as_dataframe(data), labels)
+    if y is not None:
+        known = y[~np.isnan(y)]
+        if known.size == 0 or known.min() == known.max():
+            raise LabelError("labels hold a single class: metrics need both anomalies (1) "
+                             "and normal rows (0).")
     X = Preprocessor(features=features, exclude=exclude, **(preprocessing or {})).fit_transform(
         frame)
     if X.shape[0] < 3:

@@ -24,63 +24,15 @@ import numpy as np
 import pandas as pd
 
 from jupyter_ad.errors import ParameterError
+from jupyter_ad.evaluate.labels import labels_for_result, require
 
 if TYPE_CHECKING:
-    from jupyter_ad.core.result import DetectionResult
+    from jupyter_ad.core.interfaces import ScoredResult
 
-__all__ = ["MAX_CURVE_ROWS", "ThresholdChoice", "labels_array", "tune_threshold"]
+__all__ = ["MAX_CURVE_ROWS", "ThresholdChoice", "tune_threshold"]
 
 MAX_CURVE_ROWS = 500
 _OBJECTIVES = ("f1", "cost")
-
-
-def labels_array(result: DetectionResult, labels: Any = None) -> np.ndarray:
-    """Labels aligned with ``result``'s rows as floats: 1, 0, or NaN for unlabelled.
-
-    Parameters
-    ----------
-    result : DetectionResult
-    labels : array-like, pandas.Series, str or None
-        One value per scored row (a Series is aligned on ``result.data``'s index), a column
-        name of ``result.data``, or ``None`` for ``result.feedback``.
-    """
-    n = len(result.scores)
-    if labels is None:
-        out = np.full(n, np.nan)
-        feedback = dict(getattr(result, "feedback", {}) or {})
-        if feedback:
-            keys = list(feedback)
-            pos = result.data.index.get_indexer(pd.Index(keys, dtype=object))
-            missing = [k for k, p in zip(keys, pos, strict=True) if p < 0]
-            if missing:
-                raise ParameterError(f"result.feedback names row {missing[0]!r}, which is not a "
-                                     "row of this result.")
-            out[pos] = [feedback[k] for k in keys]
-        return _checked(out)
-    if isinstance(labels, str):
-        if labels not in result.data.columns:
-            raise ParameterError(f"labels={labels!r} is not a column of the scored data.")
-        labels = result.data[labels]
-    if isinstance(labels, pd.Series) and labels.index.isin(result.data.index).any():
-        if not labels.index.is_unique:
-            raise ParameterError("The labels Series has a repeated index; give one label per row.")
-        labels = labels.reindex(result.data.index)
-    try:
-        values = pd.to_numeric(pd.Series(np.asarray(labels, dtype=object).ravel()),
-                               errors="raise").to_numpy(dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"labels must be 1 (anomaly), 0 (normal) or missing: {exc}") from exc
-    if values.size != n:
-        raise ParameterError(f"labels has {values.size} values but the result has {n} rows.")
-    return _checked(values)
-
-
-def _checked(values: np.ndarray) -> np.ndarray:
-    known = values[~np.isnan(values)]
-    bad = known[(known != 0) & (known != 1)]
-    if bad.size:
-        raise ParameterError(f"labels must be 1 (anomaly), 0 (normal) or missing, got {bad[0]!r}.")
-    return values
 
 
 def _positive(name: str, value: Any) -> float:
@@ -126,7 +78,7 @@ class ThresholdChoice:
                 "curve": [{k: (int(v) if k == "n_flagged" else float(v)) for k, v in r.items()}
                           for r in self.curve.to_dict(orient="records")]}
 
-    def apply(self) -> DetectionResult:
+    def apply(self) -> ScoredResult:
         """Set the threshold of the result it was tuned on (relabelling it); return it."""
         if self._result is None:
             raise ParameterError("This ThresholdChoice is not attached to a result; set "
@@ -140,9 +92,10 @@ class ThresholdChoice:
         return charts.threshold_tradeoff(self.curve, chosen=self.threshold)
 
 
-def tune_threshold(result: DetectionResult, labels: Any = None, *,
-                   cost_false_negative: float = 1.0, cost_false_positive: float = 1.0,
-                   objective: str = "f1") -> ThresholdChoice:
+def tune_threshold(result: ScoredResult, labels: Any = None, *,
+                   cost_false_negative: float | None = None,
+                   cost_false_positive: float | None = None,
+                   objective: str | None = None) -> ThresholdChoice:
     """Choose the threshold of ``result`` that labelled rows say works best.
 
     Parameters
@@ -151,10 +104,12 @@ def tune_threshold(result: DetectionResult, labels: Any = None, *,
     labels : array-like, pandas.Series, str or None
         1 = anomaly, 0 = normal, missing = unlabelled, one per row of ``result`` (or a column
         name of ``result.data``). ``None`` uses ``result.feedback``.
-    cost_false_negative, cost_false_positive : float, default 1.0
-        Cost of a missed anomaly and of a false alarm (``objective="cost"``).
-    objective : {"f1", "cost"}, default "f1"
-        Maximise F1, or minimise the total cost, on the labelled rows.
+    cost_false_negative, cost_false_positive : float, optional
+        Cost of a missed anomaly and of a false alarm (default 1 each); giving either one
+        means ``objective="cost"``.
+    objective : {"f1", "cost"}, optional
+        Maximise F1 (the default without costs), or minimise the total cost, on the labelled
+        rows.
 
     Returns
     -------
@@ -166,19 +121,22 @@ def tune_threshold(result: DetectionResult, labels: Any = None, *,
     ParameterError
         Fewer than one labelled anomaly and one labelled normal row, bad labels or options.
     """
+    costs_given = cost_false_negative is not None or cost_false_positive is not None
+    if objective is None:
+        objective = "cost" if costs_given else "f1"
     if objective not in _OBJECTIVES:
         raise ParameterError(f"objective must be one of {_OBJECTIVES}, got {objective!r}.")
-    c_fn = _positive("cost_false_negative", cost_false_negative)
-    c_fp = _positive("cost_false_positive", cost_false_positive)
-    y = labels_array(result, labels)
+    if objective == "f1" and costs_given:
+        raise ParameterError("Costs apply to objective='cost' (minimise the total cost), not "
+                             "'f1': drop objective='f1' or the costs.")
+    c_fn = _positive("cost_false_negative", 1.0 if cost_false_negative is None
+                     else cost_false_negative)
+    c_fp = _positive("cost_false_positive", 1.0 if cost_false_positive is None
+                     else cost_false_positive)
+    y = require(labels_for_result(result, labels), what="Tuning the threshold")
     known = ~np.isnan(y)
     scores = np.asarray(result.scores, dtype=np.float64)
     pos, neg = np.sort(scores[known & (y == 1)]), np.sort(scores[known & (y == 0)])
-    if pos.size < 1 or neg.size < 1:
-        raise ParameterError(
-            f"Tuning the threshold needs at least 1 labelled anomaly and 1 labelled normal row; "
-            f"got {pos.size} and {neg.size}. Label more rows (labels= or result.feedback)."
-        )
     distinct = np.unique(np.concatenate([pos, neg]))
     cuts = np.append(np.nextafter(distinct, -np.inf), distinct[-1])  # last: flag none of them
     tp = (pos.size - np.searchsorted(pos, cuts, side="right")).astype(np.float64)

@@ -1,7 +1,8 @@
 """Model validation: how well a detector does on rows it was not fitted on (US-022).
 
-:func:`validate` holds out each of ``cv`` folds in turn, fits the detector on the others with
-:func:`jupyter_ad.fit` (preprocessing included) and scores the held-out rows with that model.
+:func:`validate` holds out each of ``cv`` folds in turn, fits a ``clone`` of the model (an
+:class:`~jupyter_ad.core.model.AnomalyModel`: preprocessing included) on the others and scores
+the held-out rows with it.
 
 **With labels** (1 = anomaly, 0 = normal, missing = unlabelled; or ``result.feedback``) the
 folds are stratified and each gets ROC-AUC and average precision on its held-out labelled rows.
@@ -31,62 +32,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 from jupyter_ad._warn import warn_user
-from jupyter_ad.core.api import fit
-from jupyter_ad.core.model import AnomalyModel, timed
+from jupyter_ad.core.building import timed
+from jupyter_ad.core.model import AnomalyModel
 from jupyter_ad.core.result import DetectionResult
 from jupyter_ad.data.readers import as_dataframe
 from jupyter_ad.errors import DataError, DataQualityWarning, JupyterADWarning, ParameterError
+from jupyter_ad.evaluate.labels import require, split_labels
+from jupyter_ad.evaluate.metrics import (
+    ADVISORY,
+    average_precision,
+    excess_mass,
+    mass_volume,
+    roc_auc,
+)
 
 __all__ = ["ADVISORY", "ValidationReport", "validate"]
-
-ADVISORY = (
-    "ADVISORY: Excess-Mass and Mass-Volume are internal criteria, not accuracy. They reward a "
-    "detector whose normal region is small yet holds most rows, and can be misleading: they "
-    "favour some detectors (density-like ones with tight regions) over others that find the "
-    "anomalies as well, their volumes are Monte-Carlo estimates that grow unreliable in high "
-    "dimensions (hence the random feature subsets), and they never see which rows you would "
-    "call anomalies. Use them to compare settings of one detector on one data set, and confirm "
-    "with a few labelled rows (labels= or result.feedback)."
-)
-_ALPHAS = np.linspace(0.9, 0.999, 991)  # the paper's Mass-Volume range
-_EM_LEVEL, _EM_T_MAX = 0.9, 100.0  # EM curve kept while above 0.9; t at most 100 / volume
-
-
-def _labels(frame: pd.DataFrame, labels: Any, feedback: Any) -> tuple[pd.DataFrame,
-                                                                       np.ndarray | None]:
-    """``frame`` (minus a label column) and labels as floats: 1, 0 or NaN (unlabelled)."""
-    if labels is not None and feedback is not None:
-        raise ParameterError("Give labels= or feedback=, not both.")
-    if feedback is not None and not isinstance(feedback, Mapping):
-        labels, feedback = feedback, None  # a labels array passed as feedback
-    if isinstance(feedback, Mapping):
-        pos = frame.index.get_indexer(pd.Index(list(feedback), dtype=object))
-        if (pos < 0).any():
-            bad = list(feedback)[int(np.argmin(pos))]
-            raise ParameterError(f"feedback names row {bad!r}, which is not a row of the data.")
-        values = pd.Series(np.nan, index=range(len(frame)), dtype=object)
-        values.iloc[pos] = list(feedback.values())
-    elif labels is None:
-        return frame, None
-    elif isinstance(labels, str):
-        if labels not in frame.columns:
-            raise ParameterError(f"labels: no column named {labels!r}.")
-        values, frame = frame[labels], frame.drop(columns=[labels])
-    elif isinstance(labels, pd.Series) and labels.index.isin(frame.index).all():
-        values = labels.reindex(frame.index)
-    else:
-        values = pd.Series(np.asarray(labels, dtype=object).ravel())
-    if len(values) != len(frame):
-        raise ParameterError(f"labels has {len(values)} values for {len(frame)} rows.")
-    y = pd.to_numeric(values.map(lambda v: float(v) if isinstance(v, bool | np.bool_) else v),
-                      errors="coerce").to_numpy(dtype=np.float64)
-    known = y[~np.isnan(y)]
-    if not np.isin(known, (0.0, 1.0)).all():
-        raise ParameterError("labels must be 1 (anomaly), 0 (normal) or missing.")
-    return frame, (y if known.size else None)
 
 
 @dataclass
@@ -95,9 +57,7 @@ class _Plan:
 
     frame: pd.DataFrame
     y: np.ndarray | None
-    algorithm: Any
-    params: dict[str, Any]
-    fit_kwargs: dict[str, Any]
+    estimator: AnomalyModel  # unfitted: each fold fits a clone of it
     folds: np.ndarray
     cv: int
     internal: bool
@@ -105,19 +65,24 @@ class _Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def _from_model(model: AnomalyModel) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    from jupyter_ad.core.semi import ReRankedDetector
-
-    if isinstance(model.detector_, ReRankedDetector):
+def _template(algorithm: Any, params: dict[str, Any] | None, random_state: int,
+              **fit_options: Any) -> AnomalyModel:
+    """The unfitted model each fold clones: from a fitted model (what it fitted, with its
+    options) or from an algorithm name and options.
+    """
+    if not isinstance(algorithm, AnomalyModel):
+        return AnomalyModel(algorithm, params=params, random_state=random_state, **fit_options)
+    if hasattr(algorithm, "learned_from_labels_"):
         raise ParameterError("A model re-ranked by labels cannot be re-fitted fold by fold; "
                              "validate the unsupervised result (before .learn()).")
-    prep = dict(model.preprocessor_.get_params())
-    kwargs = {"features": prep.pop("features"), "exclude": prep.pop("exclude"),
-              "preprocessing": prep}
-    if not isinstance(model.algorithm, str):
-        kwargs["ensemble"] = {k: getattr(model.detector_, k) for k in
-                              ("normalisation", "combination", "weights", "n_buckets")}
-    return model.algorithm, dict(model.params), kwargs
+    template: AnomalyModel = clone(algorithm)
+    if hasattr(algorithm, "algorithm_"):  # validate what was fitted ("auto" resolved)
+        template.set_params(algorithm=algorithm.algorithm_)
+    if params:
+        template.set_params(params={**(template.params or {}), **params})
+    if template.random_state is None:
+        template.set_params(random_state=random_state)
+    return template
 
 
 def plan_folds(data: Any, algorithm: Any = "auto", *, labels: Any = None, feedback: Any = None,
@@ -131,8 +96,6 @@ def plan_folds(data: Any, algorithm: Any = "auto", *, labels: Any = None, feedba
                              ("n_subsets", n_subsets, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             raise ParameterError(f"{name} must be a whole number >= {low}, got {value!r}.")
-    fit_kwargs: dict[str, Any] = {"features": features, "exclude": exclude,
-                                  "preprocessing": preprocessing}
     if isinstance(data, DetectionResult):
         frame = data.data
         feedback = data.feedback if labels is None and feedback is None else feedback
@@ -140,25 +103,26 @@ def plan_folds(data: Any, algorithm: Any = "auto", *, labels: Any = None, feedba
         algorithm = data.model if auto else algorithm
     else:
         frame = as_dataframe(data)
-    if isinstance(algorithm, AnomalyModel):
-        algorithm, model_params, fit_kwargs = _from_model(algorithm)
-        params = {**model_params, **(params or {})}
+    if feedback is not None and not isinstance(feedback, Mapping):
+        labels, feedback = feedback, None  # a labels array passed as feedback
+    estimator = _template(algorithm, params, random_state, features=features, exclude=exclude,
+                          preprocessing=preprocessing)
     if isinstance(labels, str):  # the label column is dropped: never a feature, nor excluded
         for key in ("features", "exclude"):
-            if fit_kwargs[key] is not None:
-                fit_kwargs[key] = [c for c in fit_kwargs[key] if c != labels] or None
-    frame, y = _labels(frame, labels, feedback)
+            columns = getattr(estimator, key)
+            if columns is not None and not isinstance(columns, str):
+                estimator.set_params(**{key: [c for c in columns if c != labels] or None})
+    frame, y = split_labels(frame, labels, feedback=feedback or None)
+    if y is not None and np.isnan(y).all():
+        y = None
     notes: list[str] = []
     rng = np.random.default_rng(random_state)
     groups = [np.arange(len(frame))]
     if y is not None:
+        require(y, anomalies=2, normal=2,
+                what=f"Cross-validation with labels (every held-out fold needs one of each, so "
+                     f"cv={cv} needs {cv} of each; or validate without labels)")
         n_pos, n_neg = int(np.sum(y == 1)), int(np.sum(y == 0))
-        if min(n_pos, n_neg) < 2:
-            raise ParameterError(
-                f"Cross-validation with labels needs at least 2 labelled anomalies and 2 "
-                f"labelled normal rows (every held-out fold needs one of each, so cv={cv} "
-                f"needs {cv} of each); got {n_pos} anomalies and {n_neg} normal rows. Label "
-                "more rows, or validate without labels (advisory internal criteria).")
         if min(n_pos, n_neg) < cv:
             note = (f"cv lowered from {cv} to {min(n_pos, n_neg)}: there are only {n_pos} "
                     f"labelled anomalies and {n_neg} labelled normal rows, and every held-out "
@@ -175,42 +139,9 @@ def plan_folds(data: Any, algorithm: Any = "auto", *, labels: Any = None, feedba
         folds[rng.permutation(group)] = (np.arange(group.size) + offset) % cv
         offset += group.size
     internal = y is None if internal is None else bool(internal)
-    return _Plan(frame, y, algorithm, dict(params or {}),
-                 {**fit_kwargs, "random_state": random_state}, folds, cv, internal,
+    return _Plan(frame, y, estimator, folds, cv, internal,
                  {"n_uniform": n_uniform, "max_features": max_features,
                   "n_subsets": n_subsets, "seed": random_state}, notes)
-
-
-def _area(y: np.ndarray, x: np.ndarray) -> float:
-    """Trapezoid rule (``np.trapezoid`` needs numpy 2)."""
-    return float(np.sum((y[1:] + y[:-1]) * np.diff(x)) / 2)
-
-
-def excess_mass(s_rows: np.ndarray, s_uniform: np.ndarray) -> tuple[float, bool]:
-    """Area under the EM curve of normality scores (t in units of 1 / box volume).
-
-    Returns the area and whether EM fell to 0.9 within ``t <= 100`` (when it does not, no
-    uniform point landed in the detector's normal region: the volume estimate failed).
-    """
-    rows, unif = np.sort(s_rows), np.sort(s_uniform)
-    u = np.unique(rows)
-    mass = np.r_[1.0, 1.0 - np.searchsorted(rows, u, side="right") / rows.size]
-    leb = np.r_[1.0, 1.0 - np.searchsorted(unif, u, side="right") / unif.size]
-    keep = mass > _EM_LEVEL  # only level sets holding > 90% of rows matter above EM = 0.9
-    mass, leb = mass[keep], leb[keep]
-    with np.errstate(divide="ignore"):  # EM(t) <= 0.9 once t >= (mass - 0.9) / leb for all
-        t_end = float(np.max((mass - _EM_LEVEL) / leb))
-    t = np.linspace(0.0, min(t_end, _EM_T_MAX), 1001)
-    return _area(np.max(mass[:, None] - leb[:, None] * t, axis=0), t), t_end <= _EM_T_MAX
-
-
-def mass_volume(s_rows: np.ndarray, s_uniform: np.ndarray) -> float:
-    """Area under the MV curve for masses 0.9..0.999 (volumes as shares of the box)."""
-    rows, unif = np.sort(s_rows), np.sort(s_uniform)
-    count = np.clip(np.ceil(_ALPHAS * rows.size - 1e-9).astype(np.int64), 1, rows.size)
-    level = rows[rows.size - count]
-    volume = 1.0 - np.searchsorted(unif, level, side="left") / unif.size
-    return _area(volume, _ALPHAS)
 
 
 def _internal(detector: Any, X_train: np.ndarray, X_test: np.ndarray, options: dict[str, int],
@@ -232,30 +163,30 @@ def _internal(detector: Any, X_train: np.ndarray, X_test: np.ndarray, options: d
 
 
 def run_folds(plan: _Plan, params: dict[str, Any] | None = None) -> tuple[pd.DataFrame, str]:
-    """Fit and score every fold of ``plan``: one row per fold, and the detector's name."""
+    """Fit and score every fold of ``plan`` (with ``params`` instead of the template's, if
+    given): one row per fold, and the detector's name.
+    """
     rows, name = [], ""
     for fold in range(plan.cv):
         test = plan.folds == fold
         train_frame, test_frame = plan.frame.iloc[~test], plan.frame.iloc[test]
+        model: AnomalyModel = clone(plan.estimator)
+        if params is not None:
+            model.set_params(params=params or None)
         with warnings.catch_warnings():  # column warnings already show on detect/fit
             warnings.simplefilter("ignore", DataQualityWarning)
-            model, seconds = timed(fit, train_frame, plan.algorithm,
-                                   params=params if params is not None else plan.params or None,
-                                   **plan.fit_kwargs)
-            _, X_test, _ = model.transform(test_frame)
+            _, seconds = timed(model.fit, train_frame)
+            _, X_test, _ = model.preprocess(test_frame)
         scores = model.detector_.score_samples(X_test)
         name = model.algorithm_name
         row: dict[str, Any] = {"fold": fold, "n_train": int((~test).sum()),
                                "n_test": int(test.sum())}
         if plan.y is not None:
             y = plan.y[test]
-            known = ~np.isnan(y)
-            yk, sk = y[known].astype(int), scores[known]
-            row.update(n_labelled=int(known.sum()), n_anomalies=int(yk.sum()),
-                       roc_auc=float(roc_auc_score(yk, sk)),
-                       average_precision=float(average_precision_score(yk, sk)))
+            row.update(n_labelled=int((~np.isnan(y)).sum()), n_anomalies=int(np.sum(y == 1)),
+                       roc_auc=roc_auc(y, scores), average_precision=average_precision(y, scores))
         if plan.internal:
-            X_train = model.transform(train_frame)[1]
+            X_train = model.preprocess(train_frame)[1]
             em, mv, reached = _internal(model.detector_, X_train, X_test, plan.options, fold)
             row.update(excess_mass=em, mass_volume=mv, em_reached=reached)
         row["fit_seconds"] = round(float(seconds), 4)
@@ -415,7 +346,8 @@ def validate(data: Any, algorithm: Any = "auto", *, labels: Any = None, feedback
     folds, name = run_folds(plan)
     y = plan.y
     return ValidationReport(
-        algorithm=name, params=plan.params, cv=plan.cv, folds=folds, labelled=y is not None,
+        algorithm=name, params=dict(plan.estimator.params or {}), cv=plan.cv, folds=folds,
+        labelled=y is not None,
         internal=plan.internal, n_rows=len(plan.frame),
         n_labelled=0 if y is None else int((~np.isnan(y)).sum()),
         n_anomalies=0 if y is None else int(np.sum(y == 1)), notes=list(plan.notes))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import jupyter_ad as ad
-from jupyter_ad.core.validation import ADVISORY, excess_mass, mass_volume
+from jupyter_ad.evaluate.metrics import ADVISORY, excess_mass, mass_volume
 from tests.conftest import planted_frame
 
 

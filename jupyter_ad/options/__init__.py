@@ -1,0 +1,41 @@
+"""The one option spec: every option's name, help, default and accepted values, defined once.
+
+Python (:class:`~jupyter_ad.core.model.AnomalyModel`, :func:`jupyter_ad.detect`), the magics,
+the ``jupyter-ad`` command, copy-as-code, and the configuration file and environment variables
+(:mod:`jupyter_ad.options.config`) all derive from these records, so an option has the same
+name and accepts the same values everywhere.
+
+>>> from jupyter_ad.options import OPTIONS
+>>> o = OPTIONS["top_k"]
+>>> o.flag, o.env, o.coerce("20")
+('--top-k', 'JUPYTER_AD_TOP_K', 20)
+"""
+
+from __future__ import annotations
+
+from jupyter_ad.options._spec import Option, OptionSet
+from jupyter_ad.options.code import python_call
+from jupyter_ad.options.config import (
+    Setting,
+    register_section,
+    resolve,
+    set_config_file,
+    set_session,
+    settings,
+)
+from jupyter_ad.options.detection import DETECTION, DETECTION_NAMES, OPTIONS
+
+__all__ = [
+    "DETECTION",
+    "DETECTION_NAMES",
+    "OPTIONS",
+    "Option",
+    "OptionSet",
+    "Setting",
+    "python_call",
+    "register_section",
+    "resolve",
+    "set_config_file",
+    "set_session",
+    "settings",
+]
