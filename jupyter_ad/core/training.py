@@ -59,7 +59,12 @@ def check_input(data: Any) -> Any:
 def read_training_data(data: Any, max_rows: int | None, seed: int) -> pd.DataFrame:
     """The rows to fit on, as a DataFrame (a seeded sample of ``max_rows`` if given)."""
     data = check_input(data)
-    if max_rows is not None:
+    from jupyter_ad.engines import engine_for
+
+    engine = engine_for(data)
+    if engine is not None:  # a Dask collection: fit on an in-memory sample of it
+        data = engine.collection_and_sample(data, max_rows or engine.FIT_ROWS, seed)[1]
+    elif max_rows is not None:
         data = sample_rows(data, max_rows, seed)
     frame = as_dataframe(data)
     if len(frame) == 1:

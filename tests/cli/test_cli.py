@@ -129,3 +129,28 @@ def test_score_streams_parquet_to_parquet(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "in batches" in out.stdout
     assert len(pd.read_parquet(tmp_path / "out.parquet")) == 3000
+
+
+def test_options_are_checked_before_the_data_is_read(tmp_path, capsys):
+    from jupyter_ad.cli.main import main
+
+    code = main(["detect", str(tmp_path / "missing.csv"), "-a", "iforest",
+                 "--params", "n_estimatorz=3"])
+    err = capsys.readouterr().err
+    assert code == 2 and "n_estimatorz" in err and "missing.csv" not in err
+
+
+def test_warnings_are_one_plain_line(tmp_path):
+    import subprocess
+    import sys
+
+    import jupyter_ad as ad
+
+    path = tmp_path / "tx.csv"
+    ad.datasets.load_transactions(n_rows=300).to_csv(path, index=False)
+    out = subprocess.run([sys.executable, "-m", "jupyter_ad", "detect", str(path), "-n", "0"],
+                         capture_output=True, text=True, check=True)
+    warnings = [line for line in out.stderr.splitlines() if "warning" in line]
+    assert warnings == ["jupyter-ad detect: warning: Column 'transaction_id' dropped: looks like "
+                        "an ID (unique integers in sequence)."]
+    assert "sys.exit" not in out.stderr and ".py:" not in out.stderr

@@ -139,3 +139,11 @@ def test_a_threshold_that_flags_most_rows_warns(planted):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ad.JupyterADWarning)
         ad.detect(df, "iforest", threshold=0.9)  # flags a few: no warning
+
+
+def test_fit_and_detect_route_a_dask_frame_to_the_dask_engine(planted):
+    dd = pytest.importorskip("dask.dataframe")
+    df, _ = planted
+    ddf = dd.from_pandas(df, npartitions=3)
+    model = ad.fit(ddf, "iforest")  # fitted on the rows, gathered (at most max_rows)
+    np.testing.assert_allclose(model.score_samples(df), ad.fit(df, "iforest").score_samples(df))

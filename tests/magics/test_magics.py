@@ -372,3 +372,21 @@ def test_ad_template_writes_a_notebook_and_refuses_to_overwrite(ip, tmp_path, mo
     assert "tutorial" in set(listing["name"])
     bad = ip.run_cell("%ad_template nope")
     assert "nope" in str(bad.error_in_exec)
+
+
+def test_help_names_the_magic_and_lists_every_option(ip):
+    from jupyter_ad.options import DETECTION
+
+    doc = ip.find_line_magic("detect").__doc__
+    assert "usage: %detect DF [options]" in doc and "%detect_line" not in doc
+    for option in DETECTION.values():
+        assert option.flag in doc
+    assert "usage: %%detect DF [options]" in ip.find_cell_magic("detect").__doc__
+
+
+def test_missing_data_lists_only_the_users_tables(ip, capsys):
+    ip.run_cell("import numpy as np\nimport pandas as pd\n_private = pd.DataFrame({'a': [1]})\n"
+                "shape = (3, 4)\narr = np.zeros((3, 2))")
+    message = usage_error(ip, capsys, "%detect nosuch")
+    listed = message.split("variables holding data: ")[1].rstrip(")").split(", ")
+    assert sorted(listed) == ["arr", "df"], listed
