@@ -71,21 +71,23 @@ class BenchDataset:
 
 
 def _binary_labels(values: Any, where: str) -> np.ndarray:
-    arr = np.asarray(values).ravel()
-    raw = pd.Series(arr if arr.dtype.kind in "biuf" else arr.astype(object))
-    y = (raw.astype(np.float64) if arr.dtype.kind in "biuf" else pd.to_numeric(
-        raw.map(lambda v: float(v) if isinstance(v, bool | np.bool_) else v), errors="coerce"))
-    missing = raw.isna()
+    """Labels read by the one label parser (:mod:`jupyter_ad.evaluate.labels`); a benchmark
+    needs every row labelled and both classes present.
+    """
+    from jupyter_ad.evaluate.labels import label_values
+
+    try:
+        y = label_values(values, where=where)
+    except ParameterError as exc:
+        raise DataError(str(exc)) from None
+    missing = np.isnan(y)
     if missing.any():
         raise DataError(f"{where}: {int(missing.sum())} row(s) have no label; label them 1 "
                         "(anomaly) or 0 (normal), or drop them.")
-    bad = sorted({str(v) for v in raw[y.isna() | ~y.isin((0.0, 1.0))]})
-    if bad:
-        raise DataError(f"{where}: labels must be 1 (anomaly) or 0 (normal); found {bad[:5]}.")
-    if y.nunique() < 2:
+    if y.min() == y.max():
         raise DataError(f"{where}: labels hold a single class; a benchmark needs anomalies (1) "
                         "and normal rows (0).")
-    return y.to_numpy(dtype=np.int64)
+    return y.astype(np.int64)
 
 
 def dataset_from_arrays(name: str, X: Any, y: Any, path: Path | None = None) -> BenchDataset:

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.preprocessing import MinMaxScaler
 
 from jupyter_ad.bench.datasets import BenchDataset, load_datasets
@@ -36,6 +35,7 @@ from jupyter_ad.bench.protocols import Fold, Protocol, get_protocol
 from jupyter_ad.core.detectors.base import finite_scores, import_object
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.evaluate.compare import FAST_DETECTORS
+from jupyter_ad.evaluate.metrics import average_precision, roc_auc
 
 __all__ = ["AUTO", "FAST", "PAPER", "PYOD_CLASSES", "RESULT_COLUMNS", "BenchmarkResult",
            "resolve_algorithms", "run_benchmark"]
@@ -208,7 +208,7 @@ def _metrics(y: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
     if y.min() == y.max():
         return np.nan, np.nan
     s = finite_scores(scores)
-    return float(roc_auc_score(y, s)), float(average_precision_score(y, s))
+    return roc_auc(y, s), average_precision(y, s)
 
 
 def _scaled(ds: BenchDataset, fold: Fold) -> tuple[np.ndarray, np.ndarray]:

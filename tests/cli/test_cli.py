@@ -154,3 +154,16 @@ def test_warnings_are_one_plain_line(tmp_path):
     assert warnings == ["jupyter-ad detect: warning: Column 'transaction_id' dropped: looks like "
                         "an ID (unique integers in sequence)."]
     assert "sys.exit" not in out.stderr and ".py:" not in out.stderr
+
+
+def test_detect_scores_against_a_label_column(tmp_path, capsys):
+    import jupyter_ad as ad
+    from jupyter_ad.cli.main import main
+
+    path = tmp_path / "tx.csv"
+    ad.datasets.load_transactions(n_rows=400).to_csv(path, index=False)
+    assert main(["-q", "detect", str(path), "--labels", "is_anomaly", "-n", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "Against labels 'is_anomaly' (400 labelled rows): ROC-AUC" in out
+    assert main(["-q", "detect", str(path), "--labels", "amount"]) == 2
+    assert "labels must be 1 (anomaly), 0 (normal) or missing" in capsys.readouterr().err
