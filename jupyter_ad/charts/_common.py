@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -18,12 +20,17 @@ __all__ = [
     "downsample_index",
     "field",
     "inline",
+    "label",
     "plain_frame",
     "require_columns",
     "vl_type",
 ]
 
 VLType = Literal["quantitative", "temporal", "nominal"]
+
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ \-]*")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_ \-]")
+_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]+")
 
 ANOMALY_COLOR = "#d62728"
 NORMAL_COLOR = "#4c78a8"
@@ -40,9 +47,12 @@ def inline(frame: pd.DataFrame) -> alt.InlineData:
     """The rows of ``frame`` as inline Vega-Lite values (JSON-safe, no row-count limit).
 
     Passing :class:`altair.InlineData` instead of a DataFrame skips Altair's 5,000-row
-    guard: every chart here bounds its payload itself.
+    guard: every chart here bounds its payload itself. Each column is stored under
+    :func:`field` of its name, so encode it with ``field=field(name)``.
     """
-    clean = alt.utils.sanitize_pandas_dataframe(frame.reset_index(drop=True))
+    renamed = frame.reset_index(drop=True)
+    renamed.columns = [field(c) for c in renamed.columns]
+    clean = alt.utils.sanitize_pandas_dataframe(renamed)
     return alt.InlineData(values=clean.to_dict(orient="records"))
 
 
@@ -75,11 +85,39 @@ def downsample_index(n: int, max_points: int) -> np.ndarray:
 
 
 def field(name: Any) -> str:
-    """A column name as a Vega-Lite field string (dots and brackets escaped)."""
+    """The Vega-Lite field under which :func:`inline` stores the column ``name``.
+
+    Vega-Lite reads a field string as an access path (``a.b``, ``a[0]``, quotes) and copies
+    names into generated expressions, where a quote, a backslash, a newline or a line
+    separator breaks the chart ("Access path missing closing quote", "Expression parse
+    error"). Escaping does not survive every one of those steps, so a name with any character
+    outside letters, digits, ``_``, ``-`` and spaces is stored under a safe key instead: the
+    name with those characters replaced by ``_``, plus a short hash that keeps two such names
+    apart. Plain names are kept as they are. Show the original name with ``title=``
+    (through :func:`label`).
+
+    >>> field("amount"), field("unit price")
+    ('amount', 'unit price')
+    >>> field("it's")
+    'it_s__79bbc535'
+    """
     text = str(name)
-    for ch in ("\\", ".", "[", "]"):
-        text = text.replace(ch, "\\" + ch)
-    return text
+    if _PLAIN.fullmatch(text):
+        return text
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{_UNSAFE.sub('_', text)[:40]}__{digest}"
+
+
+def label(text: Any) -> str:
+    r"""``text`` made safe for a chart title, axis title or tooltip title.
+
+    Vega-Lite copies titles into the text of generated expressions (the ARIA description),
+    where a newline or a Unicode line separator ends the string early.
+
+    >>> label("line\nbreak")
+    'line break'
+    """
+    return _BREAKS.sub(" ", str(text))
 
 
 def vl_type(series: pd.Series) -> VLType:

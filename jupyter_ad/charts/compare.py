@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.charts._common import field, inline, plain_frame
+from jupyter_ad.charts._common import field, inline, label, plain_frame
 from jupyter_ad.errors import ParameterError
 
 __all__ = ["agreement_heatmap", "comparison_bars"]
@@ -43,7 +43,7 @@ def comparison_bars(frame: pd.DataFrame, *, metric: str | None = None) -> alt.Ch
     board = plain_frame(frame, "frame")
     if "detector" not in board.columns:
         board = board.rename_axis("detector").reset_index()
-    board = board.assign(detector=board["detector"].astype(str))
+    board = board.assign(detector=[label(d) for d in board["detector"].astype(str)])
     numeric = [str(c) for c in board.columns
                if c != "detector" and pd.api.types.is_numeric_dtype(board[c])
                and not pd.api.types.is_bool_dtype(board[c])]
@@ -62,8 +62,9 @@ def comparison_bars(frame: pd.DataFrame, *, metric: str | None = None) -> alt.Ch
     order = data.sort_values(metric, ascending=ascending, kind="stable",
                              na_position="last")["detector"].tolist()
     tooltip = [alt.Tooltip("detector:N")] + [
-        alt.Tooltip(field=field(c), type="quantitative", title=c, format=".4g") for c in numeric]
-    title = metric.replace("_", " ")
+        alt.Tooltip(field=field(c), type="quantitative", title=label(c), format=".4g")
+        for c in numeric]
+    title = label(metric.replace("_", " "))
     return alt.Chart(inline(data), title=f"Detectors by {title}").mark_bar().encode(
         x=alt.X(field=field(metric), type="quantitative", title=title),
         y=alt.Y("detector:N", sort=order, title=None),
@@ -94,8 +95,8 @@ def agreement_heatmap(matrix: pd.DataFrame) -> alt.LayerChart:
     if not isinstance(matrix, pd.DataFrame) or matrix.shape[0] != matrix.shape[1]:
         shape = getattr(matrix, "shape", None)
         raise ParameterError(f"matrix must be a square pandas DataFrame, got {shape or matrix!r}.")
-    rows = [str(i) for i in matrix.index]
-    cols = [str(c) for c in matrix.columns]
+    rows = [label(i) for i in matrix.index]
+    cols = [label(c) for c in matrix.columns]
     values = matrix.to_numpy(dtype=np.float64)
     long = pd.DataFrame({
         "row": np.repeat(rows, len(cols)),

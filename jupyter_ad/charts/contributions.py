@@ -12,6 +12,7 @@ from jupyter_ad.charts._common import (
     ANOMALY_COLOR,
     NORMAL_COLOR,
     inline,
+    label,
     plain_frame,
     require_columns,
 )
@@ -46,7 +47,7 @@ def feature_contributions(explanation: Any) -> alt.Chart:
     source = plain_frame(explanation, "explanation")
     require_columns(source, ["feature", "contribution"], "feature_contributions")
     frame = pd.DataFrame({
-        "feature": source["feature"].astype(str).to_numpy(),
+        "feature": [label(f) for f in source["feature"].astype(str)],
         "contribution": pd.to_numeric(source["contribution"], errors="coerce").to_numpy(),
     })
     frame["direction"] = np.where(frame["contribution"] >= 0, TOWARDS_ANOMALY, TOWARDS_NORMAL)
@@ -74,7 +75,7 @@ def feature_contributions(explanation: Any) -> alt.Chart:
     if isinstance(score, int | float | np.number):
         text += f" (score {float(score):.4g})"
     return alt.Chart(inline(frame), title=alt.TitleParams(
-        text=text, subtitle="positive = pushes the row towards anomalous",
+        text=label(text), subtitle="positive = pushes the row towards anomalous",
     )).mark_bar().encode(
         x=alt.X("contribution:Q", title="contribution"),
         y=alt.Y("feature:N", sort=order, title=None),

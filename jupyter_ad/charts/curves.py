@@ -9,7 +9,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.charts._common import downsample_index, inline, plain_frame, require_columns
+from jupyter_ad.charts._common import (
+    downsample_index,
+    inline,
+    label,
+    plain_frame,
+    require_columns,
+)
 from jupyter_ad.errors import ParameterError
 
 __all__ = ["roc_pr_curves", "threshold_tradeoff"]
@@ -67,7 +73,7 @@ def roc_pr_curves(scores: dict[str, np.ndarray], labels: Any) -> alt.HConcatChar
         if not np.isfinite(s).all():
             raise ParameterError(f"scores[{det!r}] has missing or infinite values.")
         auc, ap = float(roc_auc_score(y, s)), float(average_precision_score(y, s))
-        name = f"{det} (AUC {auc:.3f}, AP {ap:.3f})"
+        name = f"{label(det)} (AUC {auc:.3f}, AP {ap:.3f})"
         named.append((auc, name))
         fpr, tpr, _ = roc_curve(y, s)
         keep = downsample_index(fpr.size, MAX_CURVE_POINTS)

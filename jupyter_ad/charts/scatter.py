@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.charts._common import check_int, field, inline, vl_type
+from jupyter_ad.charts._common import check_int, field, inline, label, vl_type
 from jupyter_ad.errors import ParameterError
 
 __all__ = ["score_scatter"]
@@ -78,7 +78,7 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
         values = result.data[col].iloc[shown].to_numpy()
         frame[key] = values
         tooltip.append(alt.Tooltip(field=field(key), type=vl_type(result.data[col]),
-                                   title=str(col)))
+                                   title=label(col)))
     frame = frame.sort_values("score", kind="stable")  # highest scores drawn last, on top
 
     brush = alt.selection_interval(name="brush")
@@ -95,8 +95,8 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "pca",
     chart = alt.Chart(inline(frame), title=title).mark_point(filled=True, opacity=0.8)
     chart = chart.transform_calculate(status=alt.expr.if_(flagged, "anomaly", "normal"))
     return chart.encode(
-        x=alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False)),
-        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
+        x=alt.X("x:Q", title=label(x_title), scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", title=label(y_title), scale=alt.Scale(zero=False)),
         color=alt.when(brush).then(alt.Color("score:Q", title="score",
                                              scale=alt.Scale(scheme="viridis")))
         .otherwise(alt.value("lightgray")),
