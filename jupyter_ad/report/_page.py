@@ -3,13 +3,22 @@ r"""Building blocks of the HTML reports: escaping, tables, charts, the page, the
 Every string from the data or the user goes through :func:`html.escape`. Chart specifications
 are embedded as JSON in ``<script type="application/json">`` blocks, with ``<``, ``>`` and
 ``&`` written as ``\u003c``-style escapes so no value can close the block. The Vega,
-Vega-Lite and vega-embed JavaScript is inlined from :func:`vl_convert.javascript_bundle`,
-and a Content-Security-Policy forbids the page to load anything from anywhere.
+Vega-Lite and vega-embed JavaScript is inlined from :func:`vl_convert.javascript_bundle`.
+
+The Content-Security-Policy (:func:`content_security_policy`) forbids the page to load
+anything from anywhere, runs only the page's own two scripts (allowed by their SHA-256 hashes:
+no ``'unsafe-inline'``, so an injected ``<script>`` or event-handler attribute does not run)
+and no ``eval``: Vega evaluates chart expressions with its interpreter (vega-embed's
+``ast: true``) instead of generating code. ``base-uri 'none'`` and ``form-action 'none'``
+keep injected ``<base>`` and ``<form>`` elements from redirecting links or posting data.
+Escaping stays the first defence; the policy is the second.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
+import hashlib
 import html
 import json
 import math
@@ -26,10 +35,28 @@ import pandas as pd
 from jupyter_ad.errors import OptionalDependencyError, ParameterError
 from jupyter_ad.io.atomic import write_text_atomic
 
-__all__ = ["Page", "chart_spec", "fmt", "table", "write_atomic"]
+__all__ = ["Page", "chart_spec", "content_security_policy", "fmt", "table", "write_atomic"]
 
-CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-       "style-src 'unsafe-inline'; img-src data: blob:; font-src data:")
+# Styles: vega-embed and its tooltip handler add <style> elements and style attributes at run
+# time, so inline styles stay allowed; scripts are allowed by hash only (see the docstring).
+_CSP_REST = ("style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+             "base-uri 'none'; form-action 'none'")
+
+
+def content_security_policy(scripts: list[str]) -> str:
+    """The page's Content-Security-Policy, allowing exactly the inline ``scripts`` given.
+
+    >>> content_security_policy([])
+    "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; \
+font-src data:; base-uri 'none'; form-action 'none'"
+    """
+    hashes = " ".join(f"'sha256-{_sha256(text)}'" for text in scripts) or "'none'"
+    return f"default-src 'none'; script-src {hashes}; {_CSP_REST}"
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return base64.b64encode(digest).decode("ascii")
 
 _CSS = """
 :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa; --red: #d62728; }
@@ -66,8 +93,10 @@ _SNIPPET = "window.vegaEmbed = vegaEmbed; window.vegaLite = vegaLite; window.veg
 
 _EMBED_JS = """
 (function () {
-  var options = {renderer: "svg", actions: {export: true, source: false, compiled: false,
-                 editor: false}};
+  // ast: Vega interprets expressions instead of compiling them with Function(): no eval,
+  // as the Content-Security-Policy demands.
+  var options = {renderer: "svg", ast: true, actions: {export: true, source: false,
+                 compiled: false, editor: false}};
   var blocks = document.querySelectorAll("script[type='application/json'][data-chart]");
   Array.prototype.forEach.call(blocks, function (block) {
     var target = document.getElementById(block.getAttribute("data-chart"));
@@ -205,13 +234,12 @@ class Page:
         from jupyter_ad import __version__
 
         now = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-        scripts = ""
-        if self._charts:
-            scripts = (f"<script>{_javascript(_vl_version())}</script>\n"
-                       f"<script>{_EMBED_JS}</script>")
+        code = [_javascript(_vl_version()), _EMBED_JS] if self._charts else []
+        scripts = "\n".join(f"<script>{text}</script>" for text in code)
+        csp = content_security_policy(code)
         return (
             "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-            f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">\n"
+            f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\">\n"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
             f"<meta name='generator' content='jupyter-ad {esc(__version__)}'>\n"
             f"<title>{esc(self.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import jupyter_ad as ad
@@ -230,25 +231,31 @@ def comparison_report(data, tmp_path_factory) -> tuple[Path, str]:
     return path, path.read_text(encoding="utf-8")
 
 
-@pytest.mark.ui
-@pytest.mark.parametrize("which", ["report", "comparison_report"])
-def test_report_draws_its_charts_offline_in_chromium(which, request):
+# Collects the page's Content-Security-Policy violations; Playwright runs init scripts outside
+# the page's policy, so this listener exists even where the policy forbids every script.
+_RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample || ""}`);
+});
+"""
+
+
+def open_offline(path: Path, *, shot: str | None = None) -> dict:
+    """Open ``path`` in Chromium with the network cut; what it drew, logged and violated."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get "
                     "install chromium fonts-dejavu-core, or make system-deps).", pytrace=False)
     from playwright.sync_api import sync_playwright
 
-    path, text = request.getfixturevalue(which)
-    n_charts = len(specs(text))
-    requests: list[str] = []
-    blocked: list[str] = []
-    problems: list[str] = []
+    n_charts = len(specs(path.read_text(encoding="utf-8")))
+    seen: dict = {"requests": [], "blocked": [], "problems": []}
 
     def only_local(route):
         if route.request.url.startswith("file://"):
             route.continue_()
         else:
-            blocked.append(route.request.url)
+            seen["blocked"].append(route.request.url)
             route.abort()
 
     with sync_playwright() as pw:
@@ -256,25 +263,81 @@ def test_report_draws_its_charts_offline_in_chromium(which, request):
                                      args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.add_init_script(_RECORD_VIOLATIONS)
             page.route("**/*", only_local)
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("request", lambda r: seen["requests"].append(r.url))
+            page.on("pageerror", lambda e: seen["problems"].append(f"page error: {e}"))
+            page.on("console", lambda m: seen["problems"].append(m.text)
+                    if m.type == "error" else None)
             page.goto(path.as_uri(), wait_until="load")
-            page.wait_for_function(
-                f"document.querySelectorAll('.chart svg.marks').length >= {n_charts}",
-                timeout=60_000)
+            if n_charts:
+                page.wait_for_function(
+                    "(n) => document.querySelectorAll('.chart svg.marks').length"
+                    " + [...document.querySelectorAll('.chart')].filter("
+                    "d => d.textContent.includes('could not be drawn')).length >= n",
+                    arg=n_charts, timeout=60_000)
             page.wait_for_load_state("networkidle")
-            charts = page.evaluate(_CHART_STATE)
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = "report.png" if which == "report" else "comparison-report.png"
-            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+            seen["charts"] = page.evaluate(_CHART_STATE)
+            seen["violations"] = page.evaluate("window.__cspViolations")
+            seen["csp"] = page.evaluate("document.querySelector("
+                                        "'meta[http-equiv=Content-Security-Policy]').content")
+            seen["n_charts"] = n_charts
+            seen["injected_ran"] = page.evaluate("window.__injected === 1")
+            if shot:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
         finally:
             browser.close()
+    return seen
 
-    assert len(charts) == n_charts
-    for chart in charts:
+
+def assert_drawn_cleanly(seen: dict, path: Path) -> None:
+    assert len(seen["charts"]) == seen["n_charts"]
+    for chart in seen["charts"]:
         assert chart["drawn"] == 1 and chart["marks"] > 0, chart
         assert "could not be drawn" not in chart["text"]
-    assert problems == []
-    assert blocked == [] and requests == [path.as_uri()]
+    assert seen["violations"] == []
+    assert seen["problems"] == []
+    assert seen["blocked"] == [] and seen["requests"] == [path.as_uri()]
+
+
+@pytest.mark.ui
+@pytest.mark.parametrize("which", ["report", "comparison_report"])
+def test_report_draws_its_charts_offline_in_chromium(which, request):
+    """Under the strict policy: scripts by hash only, no eval, base-uri and form-action none."""
+    path, _ = request.getfixturevalue(which)
+    seen = open_offline(path, shot="report.png" if which == "report"
+                        else "comparison-report.png")
+    assert_drawn_cleanly(seen, path)
+    csp = seen["csp"]
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "unsafe-eval" not in csp and "base-uri 'none'" in csp and "form-action 'none'" in csp
+    assert csp.count("'sha256-") == 2
+
+
+@pytest.mark.ui
+def test_the_policy_blocks_an_injected_script_and_the_test_sees_it(report, tmp_path):
+    """A script that escaping let through would not run, and the violation is reported."""
+    _, text = report
+    tampered = tmp_path / "tampered.html"
+    tampered.write_text(text.replace(
+        "</footer>", "</footer><script>window.__injected = 1</script>"
+        "<img src='data:,' onerror='window.__injected = 1'>"), encoding="utf-8")
+    seen = open_offline(tampered)
+    assert seen["injected_ran"] is False
+    assert len(seen["violations"]) == 2, seen["violations"]
+    assert all(v.startswith("script-src") for v in seen["violations"])
+    assert all(c["drawn"] == 1 for c in seen["charts"])  # the page's own scripts still run
+
+
+@pytest.mark.ui
+def test_report_with_hostile_column_names_draws_every_chart(tmp_path):
+    """Issue 12 item 7 in the report: quotes, backslashes and newlines in column names."""
+    names = ["it's", 'say "hi"', "line\nbreak", "back\\slash", "a.b[0]"]
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(300, len(names))), columns=names)
+    frame.iloc[:4, 0] += 9
+    path = write_html(ad.detect(frame, "iforest"), tmp_path / "odd.html", n_explain=2)
+    seen = open_offline(path)
+    assert_drawn_cleanly(seen, path)
+    assert seen["n_charts"] == 3
