@@ -19,23 +19,21 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import hashlib
-import html
 import json
-import math
-import numbers
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from jupyter_ad.errors import OptionalDependencyError, ParameterError
 from jupyter_ad.io.atomic import write_text_atomic
+from jupyter_ad.report._static import esc, format_value, html_table
 
-__all__ = ["Page", "chart_spec", "content_security_policy", "fmt", "table", "write_atomic"]
+__all__ = ["Page", "chart_spec", "content_security_policy", "esc", "fmt", "table",
+           "write_atomic"]
 
 # Styles: vega-embed and its tooltip handler add <style> elements and style attributes at run
 # time, so inline styles stay allowed; scripts are allowed by hash only (see the docstring).
@@ -108,48 +106,21 @@ _EMBED_JS = """
 """
 
 
-def esc(value: Any) -> str:
-    """``value`` as escaped HTML text."""
-    return html.escape(str(value), quote=True)
-
-
-def fmt(value: Any) -> str:
-    """A table cell: numbers to 4 significant digits, missing values empty, escaped."""
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return esc(bool(value))
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        return esc(f"{number:.4g}") if math.isfinite(number) else esc(number)
-    if isinstance(value, pd.Timestamp):
-        return esc(value.isoformat())
-    return esc(value)
+def fmt(value: Any, spec: Any = None) -> str:
+    """A table cell as escaped text, in the column format ``spec`` (see :mod:`._static`)."""
+    return esc(format_value(value, spec))
 
 
 def table(frame: pd.DataFrame, *, index: str | None = None,
-          highlight: pd.Series | None = None) -> str:
-    """``frame`` as an escaped HTML table; ``index`` names an index column to show first.
+          highlight: pd.Series | None = None, formats: Any = None) -> str:
+    """``frame`` as an escaped HTML table (:func:`._static.html_table`).
 
-    ``highlight`` (boolean, aligned with the rows) marks rows with the ``anomaly`` class.
+    ``index`` names an index column to show first; ``highlight`` (boolean, aligned with the
+    rows) marks rows with the ``anomaly`` class; ``formats`` gives the columns' formats,
+    computed from the whole data (else from the rows shown).
     """
-    columns = [str(c) for c in frame.columns]
-    numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, j]) and
-               not pd.api.types.is_bool_dtype(frame.iloc[:, j]) for j in range(len(columns))]
-    head = ([f"<th>{esc(index)}</th>"] if index is not None else []) + [
-        f"<th>{esc(c)}</th>" for c in columns]
-    rows = []
-    marks = list(highlight) if highlight is not None else [False] * len(frame)
-    for (label, values), marked in zip(frame.iterrows(), marks, strict=True):
-        cells = [f"<td>{fmt(label)}</td>"] if index is not None else []
-        cells += [f"<td class='num'>{fmt(v)}</td>" if numeric[j] else f"<td>{fmt(v)}</td>"
-                  for j, v in enumerate(values.tolist())]
-        attrs = " class='anomaly'" if marked else ""
-        rows.append(f"<tr{attrs}>{''.join(cells)}</tr>")
-    return (f"<div class='table-wrap'><table><thead><tr>{''.join(head)}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    marks = list(highlight) if highlight is not None else None
+    return html_table(frame, formats=formats, index=index, highlight=marks)
 
 
 def chart_spec(chart: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.report._page import Page, esc, report_path, table, write_atomic
+from jupyter_ad.report._static import leaderboard_formats
 
 __all__ = ["render_comparison_html", "write_comparison_html"]
 
@@ -63,7 +64,7 @@ def render_comparison_html(comparison: Any, *, title: str | None = None) -> str:
              f"<p class='note'>Use it with ad.detect(data, algorithm={esc(repr(comparison.best))})"
              ".</p></section>")
     page.add("<section id='leaderboard'><h2>Leaderboard</h2>")
-    page.add(table(frame, index="detector"))
+    page.add(table(frame, index="detector", formats=leaderboard_formats(frame)))
     page.chart(comparison.plot("leaderboard", metric=comparison.metric),
                label=f"Leaderboard by {comparison.metric}")
     page.add("</section>")

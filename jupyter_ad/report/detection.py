@@ -11,6 +11,7 @@ import pandas as pd
 
 from jupyter_ad.errors import JupyterADError, ParameterError
 from jupyter_ad.report._page import Page, esc, fmt, report_path, table, write_atomic
+from jupyter_ad.report._static import explanation_frame, result_formats
 
 __all__ = ["render_html", "write_html"]
 
@@ -70,25 +71,26 @@ def render_html(result: Any, *, title: str | None = None, n_top: int = 20,
     if title is not None and not isinstance(title, str):
         raise ParameterError(f"title must be a str or None, got {title!r}.")
     page = Page(title or "Anomaly detection report")
-    page.add(_summary(result))
+    formats = result_formats(result)
+    page.add(_summary(result, formats))
     page.add("<section id='charts'><h2>Scores</h2><p class='note'>Left: how the scores are "
              "distributed, with the threshold. Right: every row's score (a sample of at most a "
              "few thousand rows; the top anomalies are always drawn). Anomalies are red.</p>")
     page.chart(result.plot("overview"), label="Score histogram and scatter")
     page.add("</section>")
     if n_top:
-        page.add(_top_table(result, n_top))
+        page.add(_top_table(result, n_top, formats))
     if n_explain:
-        _explanations(page, result, n_explain)
-    page.add(_details(result))
+        _explanations(page, result, n_explain, formats)
+    page.add(_details(result, formats))
     return page.render()
 
 
-def _summary(result: Any) -> str:
+def _summary(result: Any, formats: dict[str, Any]) -> str:
     n, k = len(result), result.n_anomalies
     cards = [("rows", f"{n:,}"), ("anomalies", f"{k:,}"),
              ("share", f"{k / n:.1%}" if n else "-"), ("detector", result.algorithm),
-             ("threshold", f"{result.threshold:.4g}")]
+             ("threshold", fmt(result.threshold, _score(formats)))]
     html_cards = "".join(f"<div class='card'><div class='value'>{esc(v)}</div>"
                          f"<div class='label'>{esc(k_)}</div></div>" for k_, v in cards)
     lines = "".join(f"<p>{esc(line)}</p>" for line in result.summary().splitlines())
@@ -96,7 +98,7 @@ def _summary(result: Any) -> str:
             f"<div class='summary'>{lines}</div></section>")
 
 
-def _top_table(result: Any, n_top: int) -> str:
+def _top_table(result: Any, n_top: int, formats: dict[str, Any]) -> str:
     top = result.top(n_top)
     names = [c for c in top.columns if str(c).removesuffix("_ad") in _OUTPUT]
     ordered = top[[*names, *[c for c in top.columns if c not in names]]]
@@ -105,10 +107,10 @@ def _top_table(result: Any, n_top: int) -> str:
     return (f"<section id='top'><h2>Top {len(top):,} rows by score</h2><p class='note'>"
             "Highest score first; rows marked red are labelled anomalies (label 1). "
             "Confidence is how sure the detector is of the label (0 to 1).</p>"
-            f"{table(ordered, index='row', highlight=flagged)}</section>")
+            f"{table(ordered, index='row', highlight=flagged, formats=formats)}</section>")
 
 
-def _explanations(page: Page, result: Any, n_explain: int) -> None:
+def _explanations(page: Page, result: Any, n_explain: int, formats: dict[str, Any]) -> None:
     from jupyter_ad.explain import explain_row
 
     order = np.argsort(-result.scores, kind="stable")[:n_explain]
@@ -117,10 +119,11 @@ def _explanations(page: Page, result: Any, n_explain: int) -> None:
              "raises the row's score (LIME). The sentence names the columns that matter "
              "most.</p>")
     flags, confidence = result.labels, result.confidence
+    score = _score(formats)
     for pos in order:
         label = result.data.index[int(pos)]
         heading = (f"<article class='explanation'><h3>Row {esc(label)} · score "
-                   f"{result.scores[pos]:.4g} · {'anomaly' if flags[pos] else 'normal'}"
+                   f"{fmt(result.scores[pos], score)} · {'anomaly' if flags[pos] else 'normal'}"
                    f" · confidence {confidence[pos]:.2f}</h3>")
         try:
             exp = explain_row(result, int(pos) if result.data.index.has_duplicates else label)
@@ -133,21 +136,28 @@ def _explanations(page: Page, result: Any, n_explain: int) -> None:
         frame = exp.to_frame().head(5)
         keep = [c for c in ("feature", "value", "contribution", "normal_low", "normal_high",
                             "detail") if c in frame.columns]
-        page.add(table(frame[keep]) + "</article>")
+        shown = explanation_frame(frame[keep], formats, score)
+        page.add(table(shown) + "</article>")
     page.add("</section>")
 
 
-def _details(result: Any) -> str:
+def _details(result: Any, formats: dict[str, Any]) -> str:
     rule = result.threshold_rule
     items = [f"<li>Detector: {esc(result.algorithm)}"
              + (f" ({esc(result.model.auto_reason_)})" if result.model.auto_reason_ else "")
              + "</li>",
              f"<li>Parameters: {esc(_params(result))}</li>",
-             f"<li>Threshold: {fmt(result.threshold)} from {esc(rule.describe())}</li>",
+             f"<li>Threshold: {fmt(result.threshold, _score(formats))} from "
+             f"{esc(rule.describe())}</li>",
              f"<li>Features the detector saw: {len(result.model.feature_names):,}</li>"]
     dropped = getattr(result.preprocessing, "dropped", {}) or {}
     items += [f"<li>Column not used: {esc(c)} ({esc(why)})</li>" for c, why in dropped.items()]
     return f"<section id='details'><h2>Details</h2><ul>{''.join(items)}</ul></section>"
+
+
+def _score(formats: dict[str, Any]) -> Any:
+    """The format of the scores (``score_ad`` when the data has its own ``score``)."""
+    return formats["score_ad" if "score_ad" in formats else "score"]
 
 
 def _params(result: Any) -> str:
