@@ -19,10 +19,12 @@ __all__ = [
     "check_int",
     "downsample_index",
     "field",
+    "heavy_tailed",
     "inline",
     "label",
     "plain_frame",
     "require_columns",
+    "symlog_constant",
     "vl_type",
 ]
 
@@ -118,6 +120,43 @@ def label(text: Any) -> str:
     'line break'
     """
     return _BREAKS.sub(" ", str(text))
+
+
+def heavy_tailed(values: Any) -> bool:
+    """True when a few values lie far beyond the bulk: a linear axis would squash the rest.
+
+    The tail beyond the 1st or 99th percentile is more than twice as long as the bulk
+    between them (real scores and amounts; Gaussian data has about 0.5).
+
+    >>> heavy_tailed(np.r_[np.random.default_rng(0).normal(size=1000), 40.0])
+    True
+    >>> heavy_tailed(np.random.default_rng(0).normal(size=1000))
+    False
+    """
+    x = np.asarray(values, dtype=np.float64).ravel()
+    x = x[np.isfinite(x)]
+    if x.size < 10:
+        return False
+    p1, p99 = np.quantile(x, [0.01, 0.99])
+    bulk = float(p99 - p1)
+    if bulk <= 0:
+        return float(x.max() - x.min()) > 0
+    return bool(max(float(x.max() - p99), float(p1 - x.min())) > 2 * bulk)
+
+
+def symlog_constant(values: Any) -> float:
+    """The ``constant`` of a symmetric-log scale: where it turns from linear to logarithmic.
+
+    The interquartile range of the values (else their spread, else 1): the bulk stays about
+    linear, the tail is compressed.
+    """
+    x = np.asarray(values, dtype=np.float64).ravel()
+    x = x[np.isfinite(x)]
+    if not x.size:
+        return 1.0
+    q1, q3 = np.quantile(x, [0.25, 0.75])
+    spread = float(q3 - q1) or float(np.std(x)) or 1.0
+    return float(f"{spread:.3g}")
 
 
 def vl_type(series: pd.Series) -> VLType:

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.charts._common import ANOMALY_COLOR, NORMAL_COLOR, check_int, inline
+from jupyter_ad.charts._common import (
+    ANOMALY_COLOR,
+    NORMAL_COLOR,
+    check_int,
+    heavy_tailed,
+    inline,
+    symlog_constant,
+)
 from jupyter_ad.charts.scatter import score_scatter
+from jupyter_ad.errors import ParameterError
 
 __all__ = ["overview", "score_histogram"]
 
 ABOVE, BELOW = "above threshold", "below threshold"
+SCALES = ("auto", "linear", "symlog")
 
 
-def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True
-                    ) -> alt.LayerChart:
+def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True,
+                    scale: Literal["auto", "linear", "symlog"] = "auto") -> alt.LayerChart:
     """Histogram of the anomaly scores with a rule at the threshold.
 
     The scores are binned here, with numpy, so the chart carries ``bins`` rows whatever the
     number of scored rows. When the threshold falls inside the score range, one bin edge sits
     exactly on it, so each bar is wholly above or below it. Bars whose centre is above the
     threshold are coloured as flagged.
+
+    Real scores are often heavy-tailed (most rows near 0, a few at 250): on a linear axis
+    every row then lands in the first bar. With ``scale="auto"`` such scores (see
+    :func:`~jupyter_ad.charts._common.heavy_tailed`) are binned and drawn on a symmetric-log
+    axis (linear near 0, logarithmic beyond the bulk, negative scores allowed), and the row
+    counts on a symmetric-log axis too, so a bar of 3 rows stays visible next to one of
+    15,000.
 
     Parameters
     ----------
@@ -35,6 +51,8 @@ def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True
         Make the threshold a Vega-Lite parameter named ``"threshold"``: a front-end (for
         instance ``alt.JupyterChart(chart).params.threshold = 0.7``) can then move the rule and
         recolour the bars without building a new chart. If False the threshold is a constant.
+    scale : {"auto", "linear", "symlog"}, default "auto"
+        The score axis: symmetric-log for heavy-tailed scores (``"auto"``), or forced.
 
     Returns
     -------
@@ -42,20 +60,32 @@ def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True
         Bars (``mark: bar``) layered with the threshold rule (``mark: rule``).
     """
     bins = check_int("bins", bins, 1)
+    if scale not in SCALES:
+        raise ParameterError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}.")
     scores = np.asarray(result.scores, dtype=np.float64)
     threshold = float(result.threshold)
-    edges = _bin_edges(scores, bins, threshold)
+    log = scale == "symlog" or (scale == "auto" and heavy_tailed(scores))
+    constant = symlog_constant(scores) if log else 1.0
+    edges = _bin_edges(scores, bins, threshold, constant if log else None)
     counts, _ = np.histogram(scores, bins=edges)
     frame = pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts})
     expr = "threshold" if threshold_param else repr(threshold)
-    x_title = "anomaly score"
+    x_title = "anomaly score" + (" (log scale)" if log else "")
+    x_scale = (alt.Scale(type="symlog", constant=constant, nice=False,
+                         domain=[float(edges[0]), float(edges[-1])]) if log else alt.Undefined)
+    y_scale = alt.Scale(type="symlog") if log else alt.Undefined
+    top = int(counts.max()) if counts.size else 1
+    y_axis = (alt.Axis(values=[0] + [10**p for p in range(len(str(max(top, 1))))])
+              if log else alt.Undefined)
 
     bars = alt.Chart(inline(frame)).transform_calculate(
         side=f"(datum.bin_start + datum.bin_end) / 2 > {expr} ? '{ABOVE}' : '{BELOW}'"
     ).mark_bar().encode(
-        x=alt.X("bin_start:Q", bin="binned", title=x_title),
+        x=alt.X("bin_start:Q", bin="binned", title=x_title, scale=x_scale,
+                axis=alt.Axis(labelOverlap="greedy", labelSeparation=6)),
         x2="bin_end:Q",
-        y=alt.Y("count:Q", title="rows"),
+        y=alt.Y("count:Q", title="rows (log scale)" if log else "rows", scale=y_scale,
+                axis=y_axis),
         color=alt.Color("side:N", title=None,
                         scale=alt.Scale(domain=[BELOW, ABOVE], range=[NORMAL_COLOR,
                                                                       ANOMALY_COLOR])),
@@ -66,7 +96,7 @@ def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True
     rule = alt.Chart(alt.InlineData(values=[{"initial_threshold": threshold}])).transform_calculate(
         threshold_at=expr if threshold_param else "datum.initial_threshold"
     ).mark_rule(color="black", strokeDash=[4, 3], strokeWidth=2).encode(
-        x=alt.X("threshold_at:Q", title=x_title),
+        x=alt.X("threshold_at:Q", title=x_title, scale=x_scale),
         tooltip=[alt.Tooltip("threshold_at:Q", title="threshold", format=".4g")],
     )
     flagged = int((scores > threshold).sum())
@@ -92,16 +122,30 @@ def overview(result: Any) -> alt.VConcatChart:
         color="independent", shape="independent")
 
 
-def _bin_edges(scores: np.ndarray, bins: int, threshold: float) -> np.ndarray:
-    """``bins + 1`` equal-width edges covering the scores, one of them on the threshold."""
+def _bin_edges(scores: np.ndarray, bins: int, threshold: float,
+               constant: float | None = None) -> np.ndarray:
+    """``bins + 1`` edges covering the scores, one of them on the threshold.
+
+    Equal widths on the axis drawn: in score units, or, with a symmetric-log ``constant``,
+    in ``sign(x) * log1p(|x| / constant)`` units.
+    """
+    def forward(x: Any) -> Any:
+        return x if constant is None else np.sign(x) * np.log1p(np.abs(x) / constant)
+
+    def back(y: Any) -> Any:
+        return y if constant is None else np.sign(y) * np.expm1(np.abs(y)) * constant
+
     lo, hi = (float(scores.min()), float(scores.max())) if scores.size else (0.0, 1.0)
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     if bins == 1 or not lo < threshold < hi:
-        return np.linspace(lo, hi, bins + 1)
-    width = (hi - lo) / (bins - 1)
-    k = int(np.ceil((threshold - lo) / width))
-    edges = threshold + width * (np.arange(bins + 1) - k)
+        edges = back(np.linspace(forward(lo), forward(hi), bins + 1))
+        edges[0], edges[-1] = lo, hi
+        return np.asarray(edges, dtype=np.float64)
+    flo, fhi, ft = forward(lo), forward(hi), forward(threshold)
+    width = (fhi - flo) / (bins - 1)
+    k = int(np.ceil((ft - flo) / width))
+    edges = np.asarray(back(ft + width * (np.arange(bins + 1) - k)), dtype=np.float64)
     edges[k] = threshold
     edges[0], edges[-1] = min(edges[0], lo), max(edges[-1], hi)
     return edges

@@ -66,8 +66,10 @@ def test_histogram_has_bars_rule_and_threshold_param(result):
     assert marks(spec) == ["bar", "rule"]
     assert params_by_name(spec)["threshold"]["value"] == pytest.approx(result.threshold)
     bars, rule = layer_with(spec, "bar"), layer_with(spec, "rule")
-    assert bars["encoding"]["x"] == {"bin": "binned", "field": "bin_start",
-                                     "title": "anomaly score", "type": "quantitative"}
+    x = dict(bars["encoding"]["x"])
+    x.pop("axis")
+    assert x == {"bin": "binned", "field": "bin_start", "title": "anomaly score",
+                 "type": "quantitative"}
     assert bars["encoding"]["x2"]["field"] == "bin_end"
     assert bars["encoding"]["y"]["field"] == "count"
     assert bars["encoding"]["color"]["field"] == "side"
@@ -117,12 +119,16 @@ def test_scatter_encodings_selections_and_datum_fields(result):
     assert marks(spec) == ["point"]
     enc = spec["encoding"]
     assert (enc["x"]["field"], enc["y"]["field"]) == ("x", "y")
-    assert enc["x"]["title"].startswith("PC1")
+    # auto: the two numeric columns that drive the most anomalies
+    drivers = result.drivers(n_rows=max(result.n_anomalies, 20))["column"].value_counts()
+    assert [enc["x"]["title"], enc["y"]["title"]] == [str(c) for c in drivers.index[:2]]
     assert enc["color"]["condition"]["field"] == "score"
     assert enc["color"]["condition"]["param"] == "brush"
     assert enc["color"]["condition"]["scale"]["scheme"] == "viridis"
     assert enc["shape"]["field"] == "status"
     params = params_by_name(spec)
+    assert params["selected_row"]["value"] == -1
+    assert params["marked_anomaly"]["value"] == [] and params["marked_normal"]["value"] == []
     assert params["brush"]["select"] == {"type": "interval"}
     assert params["pick"]["select"] == {"type": "point", "fields": ["row"], "on": "click"}
     rows = values(spec)
@@ -136,8 +142,8 @@ def test_scatter_encodings_selections_and_datum_fields(result):
     tooltip_titles = {t.get("title", t["field"]) for t in enc["tooltip"]}
     raw = tooltip_titles & set(result.data.columns)
     assert 1 <= len(raw) <= 4
-    if "city.name" in raw:  # dotted column names are escaped for Vega-Lite
-        assert any(t["field"] == "city\\.name" for t in enc["tooltip"])
+    if "city.name" in raw:  # dotted column names are stored under a safe key
+        assert any(t["field"].startswith("city_name__") for t in enc["tooltip"])
     assert f"{len(result):,} of {len(result):,} shown" in spec["title"]["text"]
 
 
@@ -179,6 +185,70 @@ def test_scatter_uses_the_features_themselves_when_one_or_two():
     assert spec1["encoding"]["y"]["title"] == "anomaly score"
     row = values(spec1)[0]
     assert row["y"] == pytest.approx(res1.scores[row["row"]])
+
+
+def test_scatter_pca_titles_and_marks_from_feedback(result):
+    spec = charts.score_scatter(result, method="pca").to_dict()
+    assert spec["encoding"]["x"]["title"].startswith("PC1")
+    result.feedback.update({result.data.index[3]: 1, result.data.index[7]: 0})
+    try:
+        params = params_by_name(charts.score_scatter(result).to_dict())
+    finally:
+        result.feedback.clear()
+    assert params["marked_anomaly"]["value"] == [3] and params["marked_normal"]["value"] == [7]
+
+
+def _spread(spec: dict, axis: str) -> float:
+    """Interquartile range of the drawn coordinates over their range, on the axis' scale."""
+    v = np.array([r[axis] for r in values(spec)], dtype=float)
+    scale = spec["encoding"][axis].get("scale", {})
+    if scale.get("type") == "symlog":
+        c = scale["constant"]
+        v = np.sign(v) * np.log1p(np.abs(v) / c)
+    q1, q3 = np.quantile(v, [0.25, 0.75])
+    return float((q3 - q1) / (v.max() - v.min()))
+
+
+@pytest.mark.parametrize("method", ["auto", "pca"])
+def test_scatter_spreads_skewed_data(method):
+    """Issue 13 item 2: on heavy-tailed card data the bulk is not a strip along one axis."""
+    cards = ad.datasets.load_card_transactions(n_rows=5_000)
+    res = ad.detect(cards, algorithm="iforest", exclude=["is_fraud"])
+    spec = charts.score_scatter(res, method=method).to_dict()
+    assert _spread(spec, "x") > 0.1 and _spread(spec, "y") > 0.1
+    # without the squash the first component is a strip: the old default
+    from sklearn.decomposition import PCA
+    raw = PCA(n_components=2).fit_transform(res.features)[:, 0]
+    q1, q3 = np.quantile(raw, [0.25, 0.75])
+    assert (q3 - q1) / np.ptp(raw) < 0.1
+
+
+def test_scatter_spreads_gaussian_data(result):
+    spec = charts.score_scatter(result).to_dict()
+    assert _spread(spec, "x") > 0.1 and _spread(spec, "y") > 0.1
+
+
+def test_histogram_uses_a_log_axis_for_heavy_tailed_scores():
+    cards = ad.datasets.load_card_transactions(n_rows=5_000)
+    res = ad.detect(cards, exclude=["is_fraud"])
+    spec = charts.score_histogram(res).to_dict()
+    bars = layer_with(spec, "bar")
+    assert bars["encoding"]["x"]["scale"]["type"] == "symlog"
+    rows = values(spec, bars)
+    counts = np.array([r["count"] for r in rows])
+    assert (counts > 0).sum() >= 20  # the rows spread over many bars, not one
+    assert counts.max() < 0.25 * len(res)
+    linear = values(spec2 := charts.score_histogram(res, scale="linear").to_dict(),
+                    layer_with(spec2, "bar"))
+    assert "scale" not in layer_with(spec2, "bar")["encoding"]["x"]
+    assert max(r["count"] for r in linear) > 0.5 * len(res)  # what the linear axis did
+    with pytest.raises(ad.ParameterError, match="scale"):
+        charts.score_histogram(res, scale="log")
+
+
+def test_gaussian_scores_keep_a_linear_axis(result):
+    bars = layer_with(charts.score_histogram(result).to_dict(), "bar")
+    assert "scale" not in bars["encoding"]["x"]
 
 
 def test_scatter_tsne_and_bad_method(result):
