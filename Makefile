@@ -6,12 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: demo test lint typecheck pytest bench clean system-deps
+.PHONY: demo test lint typecheck pytest bench clean system-deps js-deps lint-js test-js
 
 demo: $(STAMP)
 	$(BIN)/jupyter-ad demo
 
-test: $(STAMP) system-deps lint typecheck pytest
+test: $(STAMP) system-deps lint lint-js typecheck test-js pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check jupyter_ad tests benchmarks
@@ -28,6 +28,22 @@ system-deps:
 	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \
 	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+
+# The panels' front end (js/): linted with ESLint and unit-tested with node's own test runner.
+# npm installs the exact versions of js/package-lock.json into js/node_modules (git-ignored).
+js/node_modules/.package-lock.json: js/package.json js/package-lock.json
+	@command -v npm >/dev/null || { \
+	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends nodejs npm; }
+	cd js && npm ci --no-audit --no-fund
+
+js-deps: js/node_modules/.package-lock.json
+
+lint-js: js-deps
+	cd js && npx eslint .
+
+test-js: js-deps
+	cd js && node --test tests/
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

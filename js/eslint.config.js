@@ -13,7 +13,7 @@ export default [
       globals: { ...globals.browser },
     },
     rules: {
-      "no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
       eqeqeq: ["error", "always"],
       "prefer-const": "error",
       "no-var": "error",
@@ -21,7 +21,7 @@ export default [
   },
   {
     // The snippet vl-convert bundles: vegaEmbed is provided by the bundler.
-    files: ["runtime.js"],
+    files: ["src/runtime.js"],
     languageOptions: { globals: { vegaEmbed: "readonly" } },
   },
   {

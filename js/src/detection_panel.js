@@ -1,34 +1,464 @@
-// Front end of jupyter_ad.widgets.PanelControls (the anywidget inside DetectionPanel).
+// Front end of jupyter_ad.widgets.DetectionPanel (an anywidget).
 //
-// Plain ES module, no dependencies, no network: Python holds the state (traitlets), this file
-// only draws it and reports the user's actions back:
-//   threshold (slider)            -> model "threshold"        (synced traitlet)
-//   click on a table row          -> model "selected_row"     (synced traitlet, row position)
-//   "true anomaly" / "normal"     -> model.send({kind: "feedback", row, value: 1 | 0})
-// Everything else (summary, n_flagged, rows, code, explanation_text, feedback) is read-only here.
-// The wheel ships this file as jupyter_ad/widgets/static/detection_panel.js; a source
-// checkout reads it from here.
+// Python holds the state (traitlets); this module draws it and reports the user's actions:
+//   slider / threshold box         -> model "threshold"      (synced traitlet)
+//   click or Enter on a table row  -> model "selected_row"   (a row position)
+//   click on a scatter point       -> model "selected_row"
+//   box drawn on the scatter       -> model "brush"          ({x: [lo, hi], y: [lo, hi]})
+//   "True anomaly" / "Normal"      -> model.send({kind: "feedback", row, value: 1 | 0 | null})
+// and asks {kind: "ping"} to learn whether a kernel answers (a notebook reopened without its
+// kernel shows the panel from its saved state: still readable, not computing).
+// Everything is drawn from the model, so a panel restored from saved widget state looks as the
+// user left it. Nothing is loaded from the network.
 
-const fmt = (v) => {
-  if (typeof v === "number") {
-    if (Number.isInteger(v)) return v.toLocaleString("en-US");
-    return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
-      ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
-  }
-  if (v === null || v === undefined) return "";
-  return String(v);
-};
+import { h, keepKeys } from "./dom.js";
+import { formatCount, formatShare, formatValue } from "./format.js";
+import { stepAfterKey, stepIndex, stepOfThreshold } from "./steps.js";
+import { markedPositions, markOf, markSummary, markText, sortRows } from "./table.js";
+import { embed, loadVega, setSignal } from "./vega.js";
 
-const h = (tag, attrs = {}, children = []) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") node.textContent = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
+const PING_TIMEOUT_MS = 4000;
+const SEND_DELAY_MS = 120;
+const BRUSH_DELAY_MS = 200;
+
+function render({ model, el, host }) {
+  el.classList.add("jad-panel", "jad-detection");
+  const state = {
+    sortKey: null, sortAscending: false, sendTimer: null, brushTimer: null, connected: null,
+    views: {}, generation: {}, vega: null, disposed: false, focusRow: null,
+  };
+  const uid = `jad-${Math.random().toString(36).slice(2, 9)}`;
+
+  // -- header ----------------------------------------------------------------------------------
+  const title = h("div", { class: "jad-title", role: "heading", "aria-level": "3" });
+  const connection = h("div", { class: "jad-connection", role: "status", hidden: true });
+  const summary = h("pre", { class: "jad-summary" });
+  const notes = h("ul", { class: "jad-notes", "aria-label": "Notes about the data" });
+
+  // -- threshold ---------------------------------------------------------------------------------
+  const slider = h("input", {
+    type: "range", class: "jad-threshold", id: `${uid}-slider`, min: "0", step: "1",
+  });
+  const count = h("output", { class: "jad-flagged-count", for: `${uid}-slider`,
+                              "aria-live": "polite" });
+  const thresholdBox = h("input", {
+    type: "text", class: "jad-threshold-input", id: `${uid}-threshold`, inputmode: "decimal",
+    spellcheck: "false", "aria-describedby": `${uid}-threshold-help`, size: "10",
+  });
+  const controls = h("div", { class: "jad-controls" }, [
+    h("label", { for: `${uid}-slider`, text: "Rows flagged" }),
+    slider, count,
+    h("label", { for: `${uid}-threshold`, text: "threshold" }), thresholdBox,
+    h("span", { id: `${uid}-threshold-help`, class: "jad-sr-only",
+                text: "Type a score and press Enter to set the threshold." }),
+  ]);
+  const marksLine = h("div", { class: "jad-marks-line", "aria-live": "polite" });
+  const error = h("div", { class: "jad-error", role: "alert" });
+  const status = h("div", { class: "jad-status", role: "status" });
+
+  // -- table and the detail row of the selected row ---------------------------------------------
+  const tableNote = h("div", { class: "jad-table-note", id: `${uid}-note` });
+  const table = h("table", { class: "jad-table", "aria-describedby": `${uid}-note` });
+  const detailHolder = h("div", { class: "jad-detail-holder" });
+  const tableBox = h("div", { class: "jad-table-box" }, [tableNote, detailHolder, table]);
+  const detailTitle = h("div", { class: "jad-detail-title" });
+  const explanation = h("div", { class: "jad-explanation" });
+  const explanationChart = h("div", { class: "jad-chart jad-explanation-chart",
+                                      role: "img", "aria-label": "Why this row is unusual" });
+  const fbState = h("span", { class: "jad-feedback-state", "aria-live": "polite" });
+  const sendFeedback = (value) => {
+    const row = model.get("selected_row");
+    if (row >= 0) model.send({ kind: "feedback", row, value });
+  };
+  const yes = h("button", { class: "jad-feedback-yes", type: "button", text: "True anomaly",
+                            onclick: () => sendFeedback(1) });
+  const no = h("button", { class: "jad-feedback-no", type: "button", text: "Normal",
+                           onclick: () => sendFeedback(0) });
+  const clear = h("button", { class: "jad-feedback-clear", type: "button", text: "Clear mark",
+                              onclick: () => sendFeedback(null) });
+  for (const button of [yes, no, clear]) {
+    button.addEventListener("keydown", (event) => keepKeys(event, ["Enter", " "]));
   }
-  for (const c of [].concat(children)) if (c) node.appendChild(c);
-  return node;
-};
+  const detail = h("div", { class: "jad-detail", role: "region", "aria-label": "Selected row" }, [
+    detailTitle, explanation, explanationChart,
+    h("div", { class: "jad-feedback", role: "group", "aria-label": "Mark this row" },
+      [yes, no, clear, fbState]),
+  ]);
+
+  // -- charts ------------------------------------------------------------------------------------
+  const histogram = h("div", { class: "jad-chart jad-histogram", role: "img",
+                               "aria-label": "Histogram of the anomaly scores" });
+  const scatter = h("div", { class: "jad-chart jad-scatter", role: "img",
+                             "aria-label": "Scatter of the rows by anomaly score" });
+  const chartsRow = h("div", { class: "jad-charts" }, [histogram, scatter]);
+
+  // -- copy as code ------------------------------------------------------------------------------
+  const code = h("textarea", { class: "jad-code", readonly: true, rows: "5", spellcheck: "false",
+                               "aria-label": "Python code that reproduces this result" });
+  code.addEventListener("keydown", (event) => keepKeys(event, [
+    "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]));
+  const copyStatus = h("span", { class: "jad-copy-status", "aria-live": "polite" });
+  const copy = h("button", {
+    class: "jad-copy", type: "button", text: "Copy as code",
+    onclick: async () => {
+      const ok = await copyText(model.get("code"), code);
+      copyStatus.textContent = ok ? "copied" : "select the text and copy it";
+      setTimeout(() => { copyStatus.textContent = ""; }, 2500);
+    },
+  });
+  const codeBox = h("details", { class: "jad-code-box" }, [
+    h("summary", { text: "Python code (threshold and marks included)" }),
+    h("div", { class: "jad-code-row" }, [code, h("div", {}, [copy, copyStatus])]),
+  ]);
+
+  el.appendChild(h("div", { class: "jad-root", role: "region",
+                            "aria-label": "Anomaly detection panel" }, [
+    title, connection, summary, notes, controls, marksLine, error, status, tableBox,
+    chartsRow, codeBox,
+  ]));
+
+  // -- threshold: slider and box -----------------------------------------------------------------
+  const steps = () => model.get("steps") || [];
+  const scoreFormat = () => model.get("score_format");
+  const pushThreshold = (value, immediate) => {
+    clearTimeout(state.sendTimer);
+    const push = () => {
+      state.sendTimer = null;
+      model.set("threshold", value);
+      model.save_changes();
+    };
+    if (immediate) push();
+    else state.sendTimer = setTimeout(push, SEND_DELAY_MS);
+  };
+  const showStep = (index) => {
+    const step = steps()[index];
+    if (!step) return;
+    slider.value = String(index);
+    describeCount(step[0], step[1]);
+  };
+  slider.addEventListener("input", () => {
+    const step = steps()[Number(slider.value)];
+    if (!step) return;
+    describeCount(step[0], step[1]);
+    pushThreshold(step[1], false);
+  });
+  slider.addEventListener("change", () => {
+    const step = steps()[Number(slider.value)];
+    if (step) pushThreshold(step[1], true);
+  });
+  slider.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return; // Ctrl+S etc. reach JupyterLab
+    const next = stepAfterKey(steps(), Number(slider.value), event.key);
+    if (next === null) return;
+    event.preventDefault();
+    event.stopPropagation(); // arrows move the slider, not between notebook cells
+    showStep(next);
+    pushThreshold(steps()[next][1], true);
+  });
+  thresholdBox.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    event.stopPropagation(); // typing here is not a notebook shortcut
+    if (event.key === "Enter") {
+      const value = Number(thresholdBox.value.replace(/,/g, ""));
+      if (Number.isFinite(value) && thresholdBox.value.trim() !== "") pushThreshold(value, true);
+      else model.set("error", `Not a number: ${thresholdBox.value}`);
+    } else if (event.key === "Escape") {
+      thresholdBox.value = formatValue(model.get("threshold"), scoreFormat());
+    }
+  });
+
+  function describeCount(k, threshold) {
+    const n = model.get("n_rows");
+    const text = `${formatCount(k)} of ${formatCount(n)} rows flagged (${formatShare(k, n)})`;
+    count.textContent = text;
+    slider.setAttribute("aria-valuetext",
+                        `${text}, threshold ${formatValue(threshold, scoreFormat())}`);
+    if (document.activeElement !== thresholdBox) {
+      thresholdBox.value = formatValue(threshold, scoreFormat());
+    }
+  }
+
+  // -- drawing -----------------------------------------------------------------------------------
+  const drawHeader = () => {
+    title.textContent = model.get("title");
+    summary.textContent = model.get("summary");
+    const items = model.get("notes") || [];
+    notes.replaceChildren(...items.map((text) => h("li", { text })));
+    notes.hidden = !items.length;
+  };
+
+  const drawThreshold = () => {
+    const all = steps();
+    slider.max = String(Math.max(0, all.length - 1));
+    const threshold = model.get("threshold");
+    const exact = stepOfThreshold(all, threshold);
+    const k = model.get("n_flagged");
+    if (state.sendTimer === null) slider.value = String(exact >= 0 ? exact : stepIndex(all, k));
+    // a step's count is exact (computed in Python): show it at once, without waiting for the
+    // kernel's n_flagged (and without a kernel at all)
+    describeCount(exact >= 0 ? all[exact][0] : k, threshold);
+  };
+
+  const columns = () => [{ name: "mark", key: "__mark", format: { kind: "text" } },
+    ...(model.get("columns") || [])];
+
+  function focusRow(position) {
+    const row = table.querySelector(`tr.jad-row[data-row="${position}"]`);
+    if (row) row.focus();
+  }
+
+  const select = (position) => {
+    model.set("selected_row", position);
+    model.save_changes();
+  };
+
+  const drawTable = () => {
+    const cols = columns();
+    const threshold = model.get("threshold");
+    const selected = model.get("selected_row");
+    const feedback = model.get("feedback") || {};
+    const hadFocus = table.contains(document.activeElement);
+    tableNote.textContent = model.get("table_note");
+    const rows = sortRows(model.get("rows") || [], state.sortKey, state.sortAscending);
+    const head = h("tr", {}, cols.map((col) => {
+      const sorted = state.sortKey === col.key;
+      const th = h("th", {
+        scope: "col",
+        "aria-sort": sorted ? (state.sortAscending ? "ascending" : "descending") : false,
+      });
+      if (col.key === "__mark") {
+        th.textContent = "mark";
+        return th;
+      }
+      const button = h("button", {
+        type: "button", class: "jad-sort",
+        text: col.name + (sorted ? (state.sortAscending ? " ▲" : " ▼") : ""),
+        "aria-label": `sort by ${col.name}`,
+        onclick: () => {
+          if (state.sortKey === col.key) state.sortAscending = !state.sortAscending;
+          else {
+            state.sortKey = col.key;
+            state.sortAscending = false;
+          }
+          drawTable();
+        },
+      });
+      button.addEventListener("keydown", (event) => keepKeys(event, ["Enter", " "]));
+      th.appendChild(button);
+      return th;
+    }));
+    const body = [];
+    const focusTarget = selected >= 0 && rows.some((r) => r.row === selected) ? selected
+      : (rows[0] ? rows[0].row : -1);
+    for (const r of rows) {
+      const mark = markOf(feedback, r);
+      const classes = ["jad-row"];
+      if (r.score > threshold) classes.push("jad-row-flagged");
+      if (r.row === selected) classes.push("jad-row-selected");
+      if (mark === 1) classes.push("jad-row-fb-yes");
+      if (mark === 0) classes.push("jad-row-fb-no");
+      const tr = h("tr", {
+        class: classes.join(" "), "data-row": String(r.row),
+        tabindex: r.row === focusTarget ? "0" : "-1",
+        "aria-selected": r.row === selected ? "true" : "false",
+        onclick: () => select(r.row),
+      }, cols.map((col) => {
+        if (col.key === "__mark") {
+          const m = markText(mark);
+          return h("td", { class: "jad-mark", text: m.text, "aria-label": m.label });
+        }
+        const number = col.format && col.format.kind === "number";
+        return h("td", { class: number ? "jad-num" : "", text: formatValue(r[col.key], col.format) });
+      }));
+      tr.addEventListener("keydown", (event) => onRowKey(event, r.row));
+      body.push(tr);
+      if (r.row === selected) {
+        body.push(h("tr", { class: "jad-detail-row" },
+                    [h("td", { colspan: String(cols.length) }, [detail])]));
+      }
+    }
+    // a row picked in the scatter may not be among the rows listed: show it above the table
+    if (selected >= 0 && !rows.some((r) => r.row === selected)) detailHolder.replaceChildren(detail);
+    else detailHolder.replaceChildren();
+    table.replaceChildren(
+      h("caption", { class: "jad-sr-only", text: "Highest-scoring rows; select one to see why" }),
+      h("thead", {}, head), h("tbody", {}, body));
+    if (hadFocus && state.focusRow !== null) focusRow(state.focusRow);
+  };
+
+  function onRowKey(event, position) {
+    if (event.target !== event.currentTarget) return; // keys in the detail row's buttons
+    const order = [...table.querySelectorAll("tr.jad-row")].map((tr) => Number(tr.dataset.row));
+    const at = order.indexOf(position);
+    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: order.length - 1 };
+    if (!keepKeys(event, ["ArrowDown", "ArrowUp", "Home", "End", "Enter", " "])) return;
+    event.preventDefault();
+    if (event.key === "Enter" || event.key === " ") {
+      state.focusRow = position;
+      select(position);
+      return;
+    }
+    const target = order[Math.min(order.length - 1, Math.max(0, moves[event.key]))];
+    for (const tr of table.querySelectorAll("tr.jad-row")) tr.tabIndex = -1;
+    const next = table.querySelector(`tr.jad-row[data-row="${target}"]`);
+    if (next) {
+      next.tabIndex = 0;
+      next.focus();
+      state.focusRow = target;
+    }
+  }
+
+  const drawDetail = () => {
+    const row = model.get("selected_row");
+    const label = model.get("selected_label");
+    detailTitle.textContent = row < 0 ? "" : `Row ${label}`;
+    explanation.textContent = model.get("explanation_text");
+    const mark = markOf(model.get("feedback"), { row });
+    fbState.textContent = row < 0 ? "" : markText(mark).label;
+    yes.setAttribute("aria-pressed", mark === 1 ? "true" : "false");
+    no.setAttribute("aria-pressed", mark === 0 ? "true" : "false");
+    clear.disabled = mark === null;
+    const feedback = model.get("feedback") || {};
+    marksLine.textContent = markSummary(feedback);
+  };
+
+  const drawCode = () => { code.value = model.get("code"); };
+  const drawError = () => { error.textContent = model.get("error"); };
+  const drawStatus = () => { status.textContent = model.get("status"); };
+
+  // -- charts ------------------------------------------------------------------------------------
+  async function drawChart(name, target, spec) {
+    const generation = (state.generation[name] || 0) + 1;
+    state.generation[name] = generation;
+    const stale = () => state.disposed || state.generation[name] !== generation;
+    const old = state.views[name];
+    if (old) {
+      old.finalize();
+      delete state.views[name];
+    }
+    target.replaceChildren();
+    if (!spec || !Object.keys(spec).length) return;
+    if (!state.vega) {
+      target.textContent = "Drawing charts…";
+      const vega = await loadVega(model, host).catch((err) => {
+        if (!stale()) target.textContent = `Charts not drawn: ${err.message}`;
+        return null;
+      });
+      if (stale() || !vega) return; // no runtime yet: change:runtime draws again
+      state.vega = vega;
+      target.replaceChildren();
+    }
+    let result = null;
+    try {
+      result = await embed(state.vega, target, spec);
+    } catch (err) {
+      if (!stale()) target.textContent = `Chart not drawn: ${err.message}`;
+      return;
+    }
+    if (stale()) {
+      result.finalize();
+      return;
+    }
+    state.views[name] = result;
+    syncSignals();
+    if (name === "scatter") listenToScatter(result.view);
+  }
+
+  function syncSignals() {
+    const threshold = model.get("threshold");
+    const { yes: marked, no: normal } = markedPositions(model.get("feedback"));
+    for (const [name, result] of Object.entries(state.views)) {
+      const view = result.view;
+      if (name !== "explanation") setSignal(view, "threshold", threshold);
+      if (name === "scatter") {
+        setSignal(view, "selected_row", model.get("selected_row"));
+        setSignal(view, "marked_anomaly", marked);
+        setSignal(view, "marked_normal", normal);
+      }
+      view.runAsync();
+    }
+  }
+
+  function listenToScatter(view) {
+    view.addEventListener("click", (_event, item) => {
+      const datum = item && item.datum;
+      if (datum && typeof datum.row === "number") select(datum.row);
+    });
+    try {
+      view.addSignalListener("brush", (_name, value) => {
+        clearTimeout(state.brushTimer);
+        state.brushTimer = setTimeout(() => {
+          model.set("brush", value && Object.keys(value).length ? value : {});
+          model.save_changes();
+        }, BRUSH_DELAY_MS);
+      });
+    } catch (_error) {
+      // a scatter without a brush
+    }
+  }
+
+  const drawHistogram = () => drawChart("histogram", histogram, model.get("histogram_spec"));
+  const drawScatter = () => drawChart("scatter", scatter, model.get("scatter_spec"));
+  const drawExplanation = () => drawChart("explanation", explanationChart,
+                                          model.get("explanation_spec"));
+  const drawAllCharts = () => { drawHistogram(); drawScatter(); drawExplanation(); };
+
+  // -- is a kernel there? ------------------------------------------------------------------------
+  const onMessage = (content) => {
+    if (content && content.kind === "pong") {
+      state.connected = true;
+      connection.hidden = true;
+      drawThreshold();
+    }
+  };
+  model.on("msg:custom", onMessage);
+  model.send({ kind: "ping" });
+  const pingTimer = setTimeout(() => {
+    if (state.connected) return;
+    state.connected = false;
+    connection.hidden = false;
+    connection.textContent = "Not connected to a running kernel: this is the panel as it was "
+      + "saved. Run the cell again to explore it.";
+    drawThreshold();
+  }, PING_TIMEOUT_MS);
+
+  // -- theme changes: redraw the charts with the new colours --------------------------------------
+  const themeObserver = new MutationObserver(() => drawAllCharts());
+  themeObserver.observe(document.body, { attributes: true,
+                                         attributeFilter: ["data-jp-theme-light"] });
+
+  const handlers = [
+    ["change:title change:summary change:notes", drawHeader],
+    ["change:steps change:threshold change:n_flagged change:n_rows change:score_format",
+     drawThreshold],
+    ["change:rows change:columns change:threshold change:selected_row change:feedback "
+     + "change:table_note", drawTable],
+    ["change:selected_row change:selected_label change:explanation_text change:feedback",
+     drawDetail],
+    ["change:threshold change:feedback change:selected_row", syncSignals],
+    ["change:histogram_spec", drawHistogram],
+    ["change:scatter_spec", drawScatter],
+    ["change:explanation_spec", drawExplanation],
+    ["change:runtime", drawAllCharts],
+    ["change:code", drawCode],
+    ["change:error", drawError],
+    ["change:status", drawStatus],
+  ];
+  for (const [events, fn] of handlers) for (const ev of events.split(" ")) model.on(ev, fn);
+  drawHeader(); drawThreshold(); drawTable(); drawDetail(); drawCode(); drawError(); drawStatus();
+  drawAllCharts();
+
+  return () => {
+    state.disposed = true;
+    clearTimeout(state.sendTimer);
+    clearTimeout(state.brushTimer);
+    clearTimeout(pingTimer);
+    themeObserver.disconnect();
+    model.off("msg:custom", onMessage);
+    for (const [events, fn] of handlers) for (const ev of events.split(" ")) model.off(ev, fn);
+    for (const result of Object.values(state.views)) result.finalize();
+  };
+}
 
 async function copyText(text, textarea) {
   try {
@@ -36,179 +466,16 @@ async function copyText(text, textarea) {
       await navigator.clipboard.writeText(text);
       return true;
     }
-  } catch (_) { /* fall back below */ }
-  // Fallback for non-secure contexts or denied permission: select the textarea and copy.
+  } catch (_error) {
+    // denied: fall back to selecting the text
+  }
   textarea.focus();
   textarea.select();
   try {
     return document.execCommand("copy");
-  } catch (_) {
+  } catch (_error) {
     return false;
   }
-}
-
-function render({ model, el }) {
-  el.classList.add("jad-panel");
-  let sortKey = null;   // null = the order Python sent (score, highest first)
-  let sortAsc = false;
-  let saveTimer = null;
-
-  // -- header: summary -----------------------------------------------------------------------
-  const summary = h("pre", { class: "jad-summary" });
-
-  // -- threshold slider and flagged count ----------------------------------------------------
-  const slider = h("input", { type: "range", class: "jad-threshold", "aria-label": "threshold" });
-  const thresholdValue = h("span", { class: "jad-threshold-value" });
-  const flagged = h("span", { class: "jad-flagged-count" });
-  const sendThreshold = (immediate) => {
-    clearTimeout(saveTimer);
-    const push = () => {
-      saveTimer = null;
-      model.set("threshold", Number(slider.value));
-      model.save_changes();
-    };
-    if (immediate) push(); else saveTimer = setTimeout(push, 120);
-  };
-  slider.addEventListener("input", () => {
-    thresholdValue.textContent = fmt(Number(slider.value));
-    sendThreshold(false);
-  });
-  slider.addEventListener("change", () => sendThreshold(true));
-  // JupyterLab handles keys when they bubble to the document (arrow keys move between cells):
-  // keep the slider's own keys (arrows, Home/End, PageUp/PageDown) for the slider.
-  slider.addEventListener("keydown", (event) => event.stopPropagation());
-  const controls = h("div", { class: "jad-controls" }, [
-    h("label", { text: "Threshold " }), slider, thresholdValue, flagged,
-  ]);
-
-  // -- table of top anomalies ----------------------------------------------------------------
-  const tableNote = h("div", { class: "jad-table-note" });
-  const table = h("table", { class: "jad-table" });
-  const tableBox = h("div", { class: "jad-table-box" }, [tableNote, table]);
-
-  // -- selected row: explanation and feedback ------------------------------------------------
-  const detailTitle = h("div", { class: "jad-detail-title" });
-  const explanation = h("div", { class: "jad-explanation" });
-  const fbState = h("span", { class: "jad-feedback-state" });
-  const sendFeedback = (value) => {
-    const row = model.get("selected_row");
-    if (row >= 0) model.send({ kind: "feedback", row, value });
-  };
-  const yes = h("button", { class: "jad-feedback-yes", text: "True anomaly",
-                            onclick: () => sendFeedback(1) });
-  const no = h("button", { class: "jad-feedback-no", text: "Normal",
-                           onclick: () => sendFeedback(0) });
-  const detail = h("div", { class: "jad-detail" }, [
-    detailTitle, explanation, h("div", { class: "jad-feedback" }, [yes, no, fbState]),
-  ]);
-
-  // -- copy as code --------------------------------------------------------------------------
-  const code = h("textarea", { class: "jad-code", readonly: "", rows: "4", spellcheck: "false",
-                               onkeydown: (event) => event.stopPropagation() });
-  const copyStatus = h("span", { class: "jad-copy-status" });
-  const copyBtn = h("button", {
-    class: "jad-copy", text: "Copy as code",
-    onclick: async () => {
-      const ok = await copyText(model.get("code"), code);
-      copyStatus.textContent = ok ? "copied" : "select the text and copy it";
-      setTimeout(() => { copyStatus.textContent = ""; }, 2000);
-    },
-  });
-  const codeBox = h("div", { class: "jad-code-box" }, [
-    code, h("div", {}, [copyBtn, copyStatus]),
-  ]);
-  const error = h("div", { class: "jad-error" });
-
-  el.appendChild(h("div", { class: "jad-root" }, [
-    summary, controls, h("div", { class: "jad-body" }, [tableBox, detail]), codeBox, error,
-  ]));
-
-  // -- drawing -------------------------------------------------------------------------------
-  const drawHeader = () => {
-    summary.textContent = model.get("summary");
-    const lo = model.get("score_min");
-    const hi = model.get("score_max");
-    slider.min = String(lo);
-    slider.max = String(hi);
-    slider.step = String(hi > lo ? (hi - lo) / 1000 : 1);
-    if (saveTimer === null) slider.value = String(model.get("threshold"));  // not mid-drag
-    thresholdValue.textContent = fmt(model.get("threshold"));
-    const n = model.get("n_rows");
-    const k = model.get("n_flagged");
-    flagged.textContent = `${fmt(k)} of ${fmt(n)} rows flagged (${n ? ((100 * k) / n).toFixed(1) : 0}%)`;
-  };
-
-  const drawTable = () => {
-    const rows = model.get("rows").slice();
-    const columns = model.get("columns");
-    const threshold = model.get("threshold");
-    const selected = model.get("selected_row");
-    const feedback = model.get("feedback");
-    tableNote.textContent = model.get("table_note");
-    if (sortKey !== null) {
-      rows.sort((a, b) => {
-        const x = a[sortKey];
-        const y = b[sortKey];
-        const c = x === y ? 0 : (x === null ? 1 : y === null ? -1 : x < y ? -1 : 1);
-        return sortAsc ? c : -c;
-      });
-    }
-    const head = h("tr", {}, columns.map((col) => h("th", {
-      text: col + (sortKey === col ? (sortAsc ? " ▲" : " ▼") : ""),
-      title: "sort",
-      onclick: () => {
-        if (sortKey === col) sortAsc = !sortAsc; else { sortKey = col; sortAsc = false; }
-        drawTable();
-      },
-    })));
-    const body = rows.map((r) => {
-      const cls = ["jad-row"];
-      if (r.score > threshold) cls.push("jad-row-flagged");
-      if (r.row === selected) cls.push("jad-row-selected");
-      const fb = feedback[r.label];
-      if (fb === 1) cls.push("jad-row-fb-yes"); else if (fb === 0) cls.push("jad-row-fb-no");
-      return h("tr", {
-        class: cls.join(" "), "data-row": String(r.row),
-        onclick: () => { model.set("selected_row", r.row); model.save_changes(); },
-      }, columns.map((col) => h("td", { text: fmt(r[col]) })));
-    });
-    table.replaceChildren(h("thead", {}, head), h("tbody", {}, body));
-  };
-
-  const drawDetail = () => {
-    const row = model.get("selected_row");
-    const label = model.get("selected_label");
-    detail.classList.toggle("jad-detail-empty", row < 0);
-    detailTitle.textContent = row < 0 ? "Click a row (or a point in the scatter) to see why it is unusual."
-      : `Row ${label}`;
-    explanation.textContent = model.get("explanation_text");
-    yes.disabled = no.disabled = row < 0;
-    const fb = model.get("feedback")[label];
-    fbState.textContent = row < 0 || fb === undefined ? ""
-      : (fb === 1 ? "marked as a true anomaly" : "marked as normal");
-  };
-
-  const drawCode = () => { code.value = model.get("code"); };
-  const drawError = () => { error.textContent = model.get("error"); };
-
-  const handlers = {
-    "change:summary change:score_min change:score_max change:threshold change:n_flagged change:n_rows": drawHeader,
-    "change:rows change:columns change:threshold change:selected_row change:feedback change:table_note": drawTable,
-    "change:selected_row change:selected_label change:explanation_text change:feedback": drawDetail,
-    "change:code": drawCode,
-    "change:error": drawError,
-  };
-  for (const [events, fn] of Object.entries(handlers)) {
-    for (const ev of events.split(" ")) model.on(ev, fn);
-  }
-  drawHeader(); drawTable(); drawDetail(); drawCode(); drawError();
-
-  return () => {
-    clearTimeout(saveTimer);
-    for (const [events, fn] of Object.entries(handlers)) {
-      for (const ev of events.split(" ")) model.off(ev, fn);
-    }
-  };
 }
 
 export default { render };

@@ -99,12 +99,18 @@ def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True
         x=alt.X("threshold_at:Q", title=x_title, scale=x_scale),
         tooltip=[alt.Tooltip("threshold_at:Q", title="threshold", format=".4g")],
     )
-    flagged = int((scores > threshold).sum())
-    title = alt.TitleParams(
-        text=f"Anomaly scores: {scores.size:,} rows, {flagged:,} flagged",
-        subtitle=f"{getattr(result, 'algorithm', 'detector')}; threshold {threshold:.4g} "
-                 "(dashed rule); higher score = more anomalous",
-    )
+    if threshold_param:  # the threshold moves: say nothing in the title that it changes
+        title = alt.TitleParams(
+            text=f"Anomaly scores of {scores.size:,} rows",
+            subtitle=f"{getattr(result, 'algorithm', 'detector')}; dashed rule: the threshold; "
+                     "red: above it; higher score = more anomalous")
+    else:
+        flagged = int((scores > threshold).sum())
+        title = alt.TitleParams(
+            text=f"Anomaly scores: {scores.size:,} rows, {flagged:,} flagged",
+            subtitle=f"{getattr(result, 'algorithm', 'detector')}; threshold {threshold:.4g} "
+                     "(dashed rule); higher score = more anomalous",
+        )
     chart = alt.LayerChart(layer=[bars, rule], title=title, width=500, height=220)
     if threshold_param:
         chart = chart.add_params(alt.param(name="threshold", value=threshold))

@@ -45,13 +45,14 @@ def run_detect(shell: Any, data_token: str | None, values: dict[str, Any], *,
             raise OptionError(f"the label column {labels!r} cannot also be a feature; "
                               "remove it from features")
         options["exclude"] = [*(options.get("exclude") or []), labels]
-    with _display.routine_notices():
+    with _display.routine_notices() as notes:
         res = ad.detect(data, **options)
     store(shell, res, output, LAST)
     show, max_points = _display_settings(panel)
     token = (data_token or "").strip()
     _display.show_detection(res, panel=show, max_points=max_points, var_name=output or LAST,
-                            data_name=token if token.isidentifier() else repr(token))
+                            data_name=token if token.isidentifier() else repr(token),
+                            notes=notes)
     if y is not None and labels is not None:
         from jupyter_ad.evaluate.metrics import label_metrics
 
@@ -78,10 +79,11 @@ def run_compare(shell: Any, data_token: str | None, values: dict[str, Any], *,
         from jupyter_ad.data.readers import as_dataframe
 
         data = as_dataframe(data)
-    with _display.routine_notices():
+    with _display.routine_notices() as notes:
         cmp = ad.compare(data, algorithms, **options)
     store(shell, cmp, output, LAST_COMPARISON)
-    _display.show_comparison(cmp, panel=_display_settings(panel)[0])
+    _display.show_comparison(cmp, panel=_display_settings(panel)[0], data=data,
+                             options=options, notes=notes)
 
 
 def run_explain(shell: Any, result_name: str, row_text: str, *, output: str | None,

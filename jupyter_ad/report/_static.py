@@ -28,6 +28,7 @@ import datetime as _dt
 import html
 import math
 import numbers
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -38,6 +39,7 @@ import pandas as pd
 __all__ = [
     "MAX_DECIMALS",
     "chart_image",
+    "chart_png",
     "column_format",
     "column_formats",
     "esc",
@@ -45,6 +47,7 @@ __all__ = [
     "format_value",
     "html_table",
     "leaderboard_formats",
+    "png_image",
     "result_formats",
     "score_format",
 ]
@@ -332,12 +335,17 @@ def _td(text: str, numeric: bool, inline_styles: bool) -> str:
 
 # -- charts as images ----------------------------------------------------------------------------
 def chart_png(chart: Any, *, scale: float = 2.0) -> bytes:
-    """The Altair ``chart`` drawn as a PNG by vl-convert (no browser, no network)."""
+    """The chart (an Altair chart or a Vega-Lite dict) drawn as a PNG by vl-convert.
+
+    No browser and no network. The image data is recompressed at zlib's highest level
+    (vl-convert favours speed): a histogram goes from about 100 kB to 15 kB.
+    """
     import vl_convert as vlc
     from altair.utils._importers import vl_version_for_vl_convert
 
-    return bytes(vlc.vegalite_to_png(chart.to_dict(), scale=scale,
-                                     vl_version=vl_version_for_vl_convert()))
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    png = bytes(vlc.vegalite_to_png(spec, scale=scale, vl_version=vl_version_for_vl_convert()))
+    return _recompress(png)
 
 
 def chart_image(chart: Any, *, alt_text: str, scale: float = 2.0, css_class: str = "chart-image"
@@ -352,11 +360,46 @@ def chart_image(chart: Any, *, alt_text: str, scale: float = 2.0, css_class: str
         png = chart_png(chart, scale=scale)
     except Exception as exc:  # a snapshot or report must never fail on one chart
         return f"<p><em>(chart not drawn: {esc(exc)})</em></p>"
+    return png_image(png, alt_text=alt_text, scale=scale, css_class=css_class)
+
+
+def png_image(png: bytes, *, alt_text: str, scale: float = 1.0,
+              css_class: str = "chart-image") -> str:
+    """An ``<img>`` of PNG bytes (a ``data:`` URI), at its width divided by ``scale``."""
     width = _png_width(png)
     size = f" width='{round(width / scale)}'" if width else ""
     data = base64.b64encode(png).decode("ascii")
     return (f"<img class='{esc(css_class)}' alt='{esc(alt_text)}'{size} "
             f"style='max-width:100%;height:auto' src='data:image/png;base64,{data}'/>")
+
+
+def _recompress(png: bytes) -> bytes:
+    """The same PNG with its image data deflated at level 9 (one IDAT chunk)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        return png
+    chunks: list[tuple[bytes, bytes]] = []
+    idat: list[bytes] = []
+    pos = 8
+    while pos + 8 <= len(png):
+        size = int.from_bytes(png[pos:pos + 4], "big")
+        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + size]
+        pos += 12 + size
+        if kind == b"IDAT":
+            if not idat:
+                chunks.append((b"IDAT", b""))
+            idat.append(data)
+        else:
+            chunks.append((kind, data))
+    try:
+        packed = zlib.compress(zlib.decompress(b"".join(idat)), 9)
+    except zlib.error:
+        return png
+    out = [png[:8]]
+    for kind, data in chunks:
+        body = packed if kind == b"IDAT" else data
+        out.append(len(body).to_bytes(4, "big") + kind + body
+                   + zlib.crc32(kind + body).to_bytes(4, "big"))
+    return b"".join(out)
 
 
 def _png_width(png: bytes) -> int:

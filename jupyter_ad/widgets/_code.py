@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["reproduce_code"]
+__all__ = ["feedback_code", "panel_code", "reproduce_code"]
 
 
 def reproduce_code(result: Any, *, var_name: str = "res", data_name: str = "df") -> str:
@@ -38,3 +38,37 @@ def reproduce_code(result: Any, *, var_name: str = "res", data_name: str = "df")
     if float(result.threshold) != float(model.threshold_rule_.value):
         lines.append(f"{var_name}.threshold = {float(result.threshold)!r}")
     return "\n".join(lines)
+
+
+def feedback_code(result: Any, *, var_name: str = "res") -> str:
+    """A line that puts the marks of ``result.feedback`` back on a result, or ``""``.
+
+    Row labels that are plain numbers or text are written as they are; other labels
+    (timestamps...) by position, through ``{var_name}.data.index``.
+
+    >>> class R:
+    ...     feedback = {4657: 1, 12: 0}
+    >>> feedback_code(R())
+    'res.feedback.update({4657: 1, 12: 0})'
+    """
+    marks = dict(getattr(result, "feedback", {}) or {})
+    if not marks:
+        return ""
+    if all(isinstance(k, int | str) and not isinstance(k, bool) for k in marks):
+        return f"{var_name}.feedback.update({ {k: int(v) for k, v in marks.items()}!r})"
+    index = result.data.index
+    positions = {int(index.get_loc(k)): int(v) for k, v in marks.items()
+                 if isinstance(index.get_loc(k), int)}
+    return (f"{var_name}.feedback.update({{{var_name}.data.index[i]: v for i, v in "
+            f"{positions!r}.items()}})")
+
+
+def panel_code(result: Any, *, var_name: str = "res", data_name: str = "df") -> str:
+    """What the panel's copy-as-code box shows: :func:`reproduce_code` plus the marks.
+
+    :func:`reproduce_code` writes the detection (from the option spec); the marks the user
+    made in the panel follow, so running the code loses nothing.
+    """
+    code = reproduce_code(result, var_name=var_name, data_name=data_name)
+    marks = feedback_code(result, var_name=var_name)
+    return f"{code}\n{marks}" if marks else code

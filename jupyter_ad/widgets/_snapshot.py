@@ -1,115 +1,160 @@
-"""Static HTML of a panel: what a saved notebook shows when its widgets cannot be redrawn.
+"""Static snapshots of the panels: what anyone without the live widget sees.
 
-JupyterLab 4.6 does not redraw saved widget state when a notebook is reopened; it shows the
-richest other representation of the output instead. The panels put this HTML, with the
-charts as inline SVG (rendered in the kernel by vl-convert, no JavaScript), next to their
-widget view.
+A panel is displayed as two outputs: the live widget, then this snapshot (``text/html`` with
+the charts as PNG images, and ``text/plain``). The snapshot is a *display* with an id: the
+panel updates it whenever its state changes (threshold, marks, selection), so the notebook
+file always holds a picture of what the user last saw. Who shows what:
+
+- JupyterLab and Notebook 7 with the widget drawn (a running kernel, or the widget state
+  saved with the notebook): the live panel; the panel's stylesheet hides the snapshot after it.
+- The same, reopened without widget state (the widget shows "Error displaying widget: model
+  not found"): the snapshot, whose own style hides that error.
+- An untrusted notebook (executed elsewhere), nbconvert's HTML, a code host's notebook viewer:
+  the snapshot (they do not draw the widget, or cannot load its JavaScript offline).
+
+The HTML is built by the one static renderer (:mod:`jupyter_ad.report._static`), so values
+look as in the panel and the report. Inline styles only (sanitisers of untrusted output keep
+those), JupyterLab's CSS variables with light fallbacks.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import math
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import ipywidgets as widgets
+import numpy as np
+import pandas as pd
 
-__all__ = ["SnapshotVBox", "chart_svg", "detection_snapshot", "html_table", "snapshot_html"]
+from jupyter_ad.report._static import chart_image, esc, format_value, html_table
+
+__all__ = ["SNAPSHOT_ROWS", "detection_snapshot", "detection_text", "snapshot_bundle",
+           "snapshot_html", "with_params"]
 
 SNAPSHOT_ROWS = 20
 
-
-class SnapshotVBox(widgets.VBox):  # type: ignore[misc]
-    """A ``VBox`` whose display output also carries its static ``snapshot_html()``."""
-
-    def snapshot_html(self) -> str:  # pragma: no cover - every panel overrides it
-        """Static HTML of the panel."""
-        raise NotImplementedError
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            bundle["text/html"] = self.snapshot_html()
-        return bundle
-_STYLE = ("font-family:sans-serif;font-size:13px;border-collapse:collapse;"
-          "margin:4px 0 8px 0")
-_CELL = "border:1px solid #ddd;padding:2px 6px;text-align:right"
+# In JupyterLab / Notebook 7, hide the "Error displaying widget" line the widget output just
+# above shows when its state is gone: this snapshot replaces it.
+_HIDE_ERROR = ("<style>.jp-OutputArea-child:has(> .jp-OutputArea-output.jupyter-widgets"
+               ":not(:has(*))):has(+ .jp-OutputArea-child .jupyter-ad-snapshot)"
+               "{display:none}</style>")
+_BOX = ("font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;"
+        "color:var(--jp-ui-font-color1,#1f2328);max-width:1100px")
+_PRE = ("white-space:pre-wrap;background:var(--jp-layout-color2,#f3f4f6);padding:6px 8px;"
+        "border-radius:4px;margin:4px 0;font-family:inherit")
+_NOTE = "color:var(--jp-ui-font-color2,#59636e);font-size:12px"
 
 
-def chart_svg(chart: Any) -> str:
-    """The Altair ``chart`` as an ``<img>`` holding its SVG (rendered by vl-convert).
-
-    An image with a ``data:`` URI rather than inline ``<svg>``: JupyterLab's HTML sanitizer,
-    applied to the outputs of untrusted notebooks, removes inline SVG but keeps images.
-    """
-    try:
-        import vl_convert as vlc
-        from altair.utils._importers import vl_version_for_vl_convert
-
-        svg = str(vlc.vegalite_to_svg(chart.to_dict(), vl_version=vl_version_for_vl_convert()))
-    except Exception as exc:  # a snapshot must never break the display of the live panel
-        return f"<p><em>(chart not rendered: {html.escape(str(exc))})</em></p>"
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img class="jupyter-ad-chart" alt="chart" src="data:image/svg+xml;base64,{data}"/>'
-
-
-def html_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
-               highlight: Any = None) -> str:
-    """An HTML table of ``rows`` (dicts) with the given ``columns``.
-
-    ``highlight(row) -> bool`` marks rows with a red left border (the flagged ones).
-    """
-    head = "".join(f'<th style="{_CELL};background:#eee">{html.escape(str(c))}</th>'
-                   for c in columns)
-    body = []
-    for row in rows:
-        mark = highlight(row) if highlight is not None else False
-        style = "background:#fbeaea" if mark else ""
-        cells = "".join(f'<td style="{_CELL}">{html.escape(_text(row.get(c)))}</td>'
-                        for c in columns)
-        body.append(f'<tr style="{style}">{cells}</tr>')
-    return (f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
-
-
-def snapshot_html(title: str, summary: str, sections: Sequence[tuple[str, str]]) -> str:
-    """A self-contained HTML block: a title, the summary text, then (heading, html) sections."""
-    parts = [f'<div class="jupyter-ad-snapshot" style="font-family:sans-serif">'
-             f'<h4 style="margin:4px 0">{html.escape(title)}</h4>'
-             f'<pre style="white-space:pre-wrap;background:#f3f3f3;padding:6px">'
-             f"{html.escape(summary)}</pre>"]
+def snapshot_html(title: str, summary: str, sections: Sequence[tuple[str, str]], *,
+                  note: str = "") -> str:
+    """A self-contained HTML block: a title, the summary, then ``(heading, html)`` sections."""
+    parts = [_HIDE_ERROR,
+             f"<div class='jupyter-ad-snapshot' style='{_BOX}'>"
+             f"<div style='font-weight:600;font-size:14px;margin:4px 0'>{esc(title)}</div>"
+             f"<pre style='{_PRE}'>{esc(summary)}</pre>"]
     for heading, body in sections:
-        parts.append(f'<div><strong>{html.escape(heading)}</strong></div>{body}')
-    parts.append('<div style="color:#666;font-size:11px">Static snapshot; run the cell again '
-                 "for the interactive panel.</div></div>")
+        parts.append(f"<div style='margin-top:6px'><strong>{esc(heading)}</strong></div>{body}")
+    parts.append(f"<div style='{_NOTE};margin-top:6px'>Static snapshot of the jupyter-ad "
+                 f"panel{esc(note)}. Run the cell for the interactive panel.</div></div>")
     return "".join(parts)
 
 
-def detection_snapshot(result: Any, controls: Any, *, bins: int = 40) -> str:
-    """The static HTML of a DetectionPanel showing ``result`` through ``controls``."""
-    from jupyter_ad import charts
-
-    t = float(result.threshold)
-    hist = charts.score_histogram(result, bins=bins, threshold_param=False)
-    rows = list(controls.rows)[:SNAPSHOT_ROWS]
-    table = html_table(rows, controls.columns,
-                       highlight=lambda r: (r.get("score") or -math.inf) > t)
-    return snapshot_html(
-        f"jupyter-ad: {result.algorithm}, threshold {t:.4g}, "
-        f"{controls.n_flagged:,} of {controls.n_rows:,} rows flagged",
-        controls.summary,
-        [("Score histogram", chart_svg(hist)),
-         (f"The {len(rows)} highest-scoring rows (flagged ones shaded)", table),
-         ("Reproduce", f"<pre>{html.escape(controls.code)}</pre>")])
+def snapshot_bundle(html_text: str, text: str) -> dict[str, str]:
+    """The mimebundle of a snapshot output: its HTML and a plain-text version."""
+    return {"text/html": html_text, "text/plain": text}
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
+def detection_snapshot(state: Mapping[str, Any], *, threshold: float,
+                       charts: Sequence[tuple[dict[str, Any], str]] = (),
+                       rows: int = SNAPSHOT_ROWS) -> str:
+    """The static HTML of a DetectionPanel: what it shows, including the user's marks.
+
+    Parameters
+    ----------
+    state : mapping
+        The panel's synced state: ``title``, ``summary``, ``notes``, ``n_rows``,
+        ``n_flagged``, ``rows``, ``columns``, ``feedback``, ``selected_row``,
+        ``selected_label``, ``explanation_text``, ``code``, ``score_format``.
+    threshold : float
+        The threshold shown.
+    charts : sequence of (Vega-Lite dict, description)
+        Drawn as PNG images (empty while the panel is still computing them).
+    rows : int
+        Rows of the table shown.
+    """
+    n, k = int(state["n_rows"]), int(state["n_flagged"])
+    shown_threshold = format_value(threshold, state["score_format"])
+    share = f"{k / n:.1%}" if n else "0.0%"
+    lines = [str(state["summary"])]
+    notes = list(state.get("notes") or [])
+    if notes:
+        lines.append("Notes: " + " ".join(notes))
+    feedback = dict(state.get("feedback") or {})
+    sections: list[tuple[str, str]] = []
+    images = "".join(chart_image(spec, alt_text=text, scale=1.0) for spec, text in charts)
+    if images:
+        sections.append(("Charts", f"<div style='display:flex;flex-wrap:wrap;gap:12px'>"
+                                   f"{images}</div>"))
+    sections.append((f"The {min(rows, len(state['rows']))} highest-scoring rows "
+                     "(flagged rows marked red)",
+                     _table(state["rows"][:rows], state["columns"], feedback, threshold)))
+    if int(state.get("selected_row", -1)) >= 0 and state.get("explanation_text"):
+        sections.append((f"Selected row {state.get('selected_label', '')}",
+                         f"<div>{esc(state['explanation_text'])}</div>"))
+    yes = sum(1 for v in feedback.values() if v == 1)
+    no = sum(1 for v in feedback.values() if v == 0)
+    if yes or no:
+        sections.append(("Marks", f"<div>Marked in the panel: {yes} as true "
+                                  f"{'anomaly' if yes == 1 else 'anomalies'}, {no} as normal "
+                                  "(kept in <code>res.feedback</code>).</div>"))
+    sections.append(("Python", f"<pre style='{_PRE};font-family:var(--jp-code-font-family,"
+                               f"monospace);font-size:12px'>{esc(state['code'])}</pre>"))
+    title = (f"{state['title']} · threshold {shown_threshold} · {k:,} of {n:,} rows flagged "
+             f"({share})")
+    return snapshot_html(title, "\n".join(lines), sections)
+
+
+def with_params(spec: dict[str, Any], values: Mapping[str, Any], *,
+                max_rows: int | None = None) -> dict[str, Any]:
+    """A copy of a Vega-Lite ``spec`` with parameter values set and its rows thinned.
+
+    ``max_rows`` keeps the highest-scoring half of the budget and an even spread of the
+    other rows of every inline dataset that has a ``score`` field.
+    """
+    out = copy.deepcopy(spec)
+    for param in out.get("params", []):
+        if param.get("name") in values:
+            param["value"] = values[param["name"]]
+    if max_rows is not None:
+        for name, data in list(out.get("datasets", {}).items()):
+            if len(data) > max_rows and data and "score" in data[0]:
+                order = sorted(range(len(data)), key=lambda i: -float(data[i]["score"] or 0))
+                top, rest = order[:max_rows // 2], order[max_rows // 2:]
+                step = len(rest) / (max_rows - len(top))
+                keep = set(top) | {rest[int(j * step)] for j in range(max_rows - len(top))}
+                out["datasets"][name] = [data[i] for i in sorted(keep)]
+    return out
+
+
+def detection_text(state: Mapping[str, Any], *, threshold: float) -> str:
+    """The plain-text version of the snapshot (for viewers that show only text)."""
+    shown = format_value(threshold, state["score_format"])
+    return (f"{state['title']}: threshold {shown}, {int(state['n_flagged']):,} of "
+            f"{int(state['n_rows']):,} rows flagged.\n{state['summary']}")
+
+
+def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Mapping[str, Any]],
+           feedback: Mapping[str, int], threshold: float) -> str:
+    marks = {1: "✔ anomaly", 0: "✘ normal"}
+    frame = pd.DataFrame({"mark": [marks.get(int(feedback[str(r["row"])]), "")
+                                   if str(r["row"]) in feedback else "" for r in rows]})
+    formats: dict[str, Any] = {"mark": {"kind": "text"}}
+    for col in columns:
+        frame[col["name"]] = [r.get(col["key"]) for r in rows]
+        formats[col["name"]] = col["format"]
+    if not rows:
+        return "<div>(no rows)</div>"
+    flagged = [bool(np.float64(r["score"]) > threshold) if r.get("score") is not None
+               else False for r in rows]
+    return html_table(frame, formats=formats, highlight=flagged, inline_styles=True)
+

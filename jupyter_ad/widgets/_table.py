@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TABLE_ROWS", "brushed_rows", "json_value", "table_rows"]
+__all__ = ["TABLE_ROWS", "brushed_rows", "json_value", "table_columns", "table_rows",
+           "threshold_steps"]
 
 TABLE_ROWS = 50
 MAX_COLUMNS = 20
@@ -40,7 +41,8 @@ def table_rows(result: Any, positions: np.ndarray, sorted_scores: np.ndarray,
 
     Each row has ``row`` (position in ``result.data``), ``index`` (its label, as text),
     ``score``, ``rank`` (1 = highest score of all rows) and the input values of up to 20
-    columns of ``result.data``.
+    columns of ``result.data`` (raw JSON values: the front end formats them with
+    :func:`table_columns`' formats, so sorting stays numeric).
     """
     scores = np.asarray(result.scores, dtype=np.float64)
     positions = np.asarray(positions, dtype=np.int64)
@@ -58,6 +60,49 @@ def table_rows(result: Any, positions: np.ndarray, sorted_scores: np.ndarray,
             row[name] = json_value(values[col].iloc[k])
         rows.append(row)
     return rows, ["index", "score", "rank", *names.values()]
+
+
+def table_columns(result: Any, keys: list[str],
+                  formats: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table's columns for the front end: ``{"name", "key", "format"}`` each.
+
+    ``formats`` are :func:`jupyter_ad.report._static.result_formats` of the result, so the
+    panel shows every value as the snapshot and the report do.
+    """
+    names = {str(c): str(c) for c in result.data.columns}
+    out = []
+    for key in keys:
+        source = key.removesuffix(" (input)")
+        if key == "index":
+            spec: dict[str, Any] = {"kind": "text"}
+        elif key in ("score", "rank"):
+            spec = formats["score_ad" if "score_ad" in formats else "score"] if key == "score" \
+                else formats.get("rank_ad", formats["rank"])
+        else:
+            spec = formats.get(names.get(source, source), {"kind": "text"})
+        out.append({"name": "row" if key == "index" else key, "key": key, "format": spec})
+    return out
+
+
+def threshold_steps(sorted_scores: np.ndarray, max_steps: int = 400) -> list[list[float]]:
+    """``[n_flagged, threshold]`` pairs for the slider: 0, 1, 2, ... then log-spaced counts.
+
+    Each threshold is a score of the data (the ``k+1``-th highest), so the step flags exactly
+    ``n_flagged`` rows (fewer when scores tie); counts ascend, thresholds descend.
+    """
+    n = int(sorted_scores.size)
+    if n == 0:
+        return [[0, 0.0]]
+    top = min(n, 30)
+    ks = np.arange(top)
+    if n > top:
+        ks = np.concatenate([ks, np.geomspace(top, n - 1, max(2, max_steps - top))])
+    ks = np.unique(np.clip(np.round(ks).astype(np.int64), 0, n - 1))
+    thresholds = sorted_scores[::-1][ks]
+    flagged = n - np.searchsorted(sorted_scores, thresholds, side="right")
+    _, first = np.unique(thresholds, return_index=True)
+    keep = np.sort(first)
+    return [[int(flagged[i]), float(thresholds[i])] for i in keep]
 
 
 def brushed_rows(points: pd.DataFrame, brush: Mapping[str, Any]) -> np.ndarray | None:

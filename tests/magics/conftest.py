@@ -41,23 +41,23 @@ def ip(_shell: Any, transactions: Any) -> Any:
 
 @pytest.fixture
 def displayed(ip: Any) -> Any:
-    """Objects of the panel classes passed to ``IPython.display.display`` during the test.
+    """Panels passed to ``IPython.display.display`` during the test.
 
-    Recorded through the shell's mimebundle formatter (public ``for_type`` API); the real
-    ``_repr_mimebundle_`` still produces the output.
+    Recorded through the shell's ``_ipython_display_`` formatter (public ``for_type`` API);
+    the panel's own ``_ipython_display_`` still produces the outputs (the live widget, then
+    the static snapshot).
     """
-    import altair as alt
-
     from jupyter_ad.widgets import ComparisonPanel, DetectionPanel
 
     seen: list[Any] = []
-    formatter = ip.display_formatter.mimebundle_formatter
+    formatter = ip.display_formatter.ipython_display_formatter
 
-    def record(obj: Any) -> Any:
+    def record(obj: Any) -> bool:
         seen.append(obj)
-        return obj._repr_mimebundle_()
+        obj._ipython_display_()
+        return True
 
-    classes = (DetectionPanel, ComparisonPanel, alt.JupyterChart)
+    classes = (DetectionPanel, ComparisonPanel)
     old = {cls: formatter.for_type(cls, record) for cls in classes}
     yield seen
     for cls, previous in old.items():
