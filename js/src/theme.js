@@ -40,6 +40,7 @@ export function chartConfig(colors) {
     legend: { labelColor: muted, titleColor: text },
     header: { labelColor: text, titleColor: text },
     text: { color: text },
+    rule: { color: text },
   };
 }
 

@@ -95,7 +95,7 @@ def score_histogram(result: Any, *, bins: int = 40, threshold_param: bool = True
     )
     rule = alt.Chart(alt.InlineData(values=[{"initial_threshold": threshold}])).transform_calculate(
         threshold_at=expr if threshold_param else "datum.initial_threshold"
-    ).mark_rule(color="black", strokeDash=[4, 3], strokeWidth=2).encode(
+    ).mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(
         x=alt.X("threshold_at:Q", title=x_title, scale=x_scale),
         tooltip=[alt.Tooltip("threshold_at:Q", title="threshold", format=".4g")],
     )

@@ -35,9 +35,9 @@ SNAPSHOT_ROWS = 20
 
 # In JupyterLab / Notebook 7, hide the "Error displaying widget" line the widget output just
 # above shows when its state is gone: this snapshot replaces it.
-_HIDE_ERROR = ("<style>.jp-OutputArea-child:has(> .jp-OutputArea-output.jupyter-widgets"
-               ":not(:has(*))):has(+ .jp-OutputArea-child .jupyter-ad-snapshot)"
-               "{display:none}</style>")
+# (:has() cannot nest, so the error's own element is hidden, not its output area.)
+_HIDE_ERROR = ("<style>.jp-OutputArea-child:has(+ .jp-OutputArea-child .jupyter-ad-snapshot)"
+               " > .jp-OutputArea-output.jupyter-widgets:not(:has(*)){display:none}</style>")
 _BOX = ("font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;"
         "color:var(--jp-ui-font-color1,#1f2328);max-width:1100px")
 _PRE = ("white-space:pre-wrap;background:var(--jp-layout-color2,#f3f4f6);padding:6px 8px;"

@@ -183,8 +183,8 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
         else:
             self._result.feedback[label] = int(value)
         with self.hold_sync():
-            self.feedback = self._feedback_state()
             self.code = self._code()
+            self.feedback = self._feedback_state()
         self.schedule_snapshot()
 
     def render_charts(self) -> None:

@@ -1,213 +1,199 @@
-"""The panels in a real JupyterLab, driven through Debian's Chromium.
+"""The panels in a real JupyterLab, driven through Debian's Chromium, on a real-world-like table.
 
-Each test writes a notebook, opens it, runs all cells and acts in the browser; a traitlets
-observer in the kernel writes the kernel-side state to a JSON file, so the assertions are about
-what Python saw, not only about pixels. Screenshots go to ``test-artifacts/``.
+The table is ``ad.datasets.load_card_transactions()``: 20,000 card transactions with an ID, a
+timestamp, a heavy-tailed amount, a merchant category, a country and a card-present flag, with
+planted fraud. Each test writes a notebook, opens it, runs it and acts in the browser; a probe
+in the kernel writes Python's state to a JSON file (``tests/ui/nb.py``), so each assertion is
+about what Python holds as well as what the page shows. Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from tests.ui.nb import (
+    CARDS,
+    PROBE,
+    finish,
+    gradients,
+    open_notebook,
+    poll,
+    reader,
+    run_cell,
+    setup_cell,
+    visible_text,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.ui, pytest.mark.xdist_group("ui-jupyterlab")]
 
-DATA_CELL = """\
-rng = np.random.default_rng(0)
-df = pd.DataFrame(rng.normal(size=(400, 4)), columns=["amount", "items", "latency", "distance"])
-df.loc[:4, "amount"] += 9      # five planted anomalies
-df.loc[5:7, "latency"] -= 8    # and three more
-"""
-
-PROBE_CELL = """\
-from ipywidgets.widgets.widget import _instances
+READY = """\
+res = ad.detect(df, exclude=["is_fraud"])
+dump(t_ready=time.time())          # the result is ready: the first-paint clock starts
 from jupyter_ad.widgets import DetectionPanel
-
-panel = [w for w in list(_instances.values()) if isinstance(w, DetectionPanel)][-1]
-
-def dump(*_):
-    STATE.write_text(json.dumps({
-        "python": sys.executable,
-        "threshold": res.threshold,
-        "n_anomalies": int(res.n_anomalies),
-        "n_flagged": panel.controls.n_flagged,
-        "selected_row": panel.controls.selected_row,
-        "explanation": panel.controls.explanation_text,
-        "feedback": {str(k): v for k, v in res.feedback.items()},
-        "error": panel.controls.error,
-    }))
-
-for name in ("threshold", "selected_row", "explanation_text", "feedback", "error"):
-    panel.controls.observe(dump, names=name)
-dump()
+DetectionPanel(res)
 """
 
-
-def _write_notebook(path: Path, cells: list[str]) -> None:
-    nb = new_notebook()
-    nb.cells = [new_markdown_cell(f"# {path.stem}")] + [new_code_cell(c) for c in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.validate(nb)
-    nbformat.write(nb, path)
-
-
-def _setup_cell(state: Path) -> str:
-    return (f"%load_ext jupyter_ad\nimport json, pathlib, sys\nimport numpy as np\n"
-            f"import pandas as pd\nSTATE = pathlib.Path({str(state)!r})")
+# Browser-side clock of the first paint (a table row) and of the charts (scatter points).
+TIMING = """() => {
+  window.__jad = {};
+  const seen = () => {
+    if (!window.__jad.table && document.querySelector('.jad-detection tr.jad-row'))
+      window.__jad.table = Date.now();
+    if (!window.__jad.charts && document.querySelectorAll('.jad-scatter svg path').length > 50)
+      window.__jad.charts = Date.now();
+  };
+  new MutationObserver(seen).observe(document.body, {childList: true, subtree: true});
+}"""
 
 
-def _open_and_run(page: Any, url: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext",
-                           timeout=60_000)
-    page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
-                           " const k = w.sessionContext.session && w.sessionContext.session.kernel;"
-                           " return k && k.status === 'idle'; }", timeout=60_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-
-
-def _poll(read: Callable[[], Any], ok: Callable[[Any], bool], timeout: float = 30) -> Any:
-    end = time.time() + timeout
-    value = read()
-    while not ok(value) and time.time() < end:
-        time.sleep(0.2)
-        value = read()
-    return value
-
-
-def _reader(path: Path) -> Callable[[], dict[str, Any]]:
-    def read() -> dict[str, Any]:
-        try:
-            return dict(json.loads(path.read_text()))
-        except (OSError, ValueError):
-            return {}
-    return read
-
-
-def _finish(page: Any, traffic: Any, console: list[str], lab: Any, out: Path) -> None:
-    page.screenshot(path=str(out), full_page=True)
-    out.with_suffix(".console.log").write_text("\n".join(console))
-    outside = traffic.outside(lab.url)
-    assert not outside, f"requests left {lab.url}: {outside[:10]}"
-
-
-def test_detection_panel_threshold_and_explanation(lab, page, artifacts):
+def test_detection_panel_on_card_transactions(lab, page, artifacts):
+    """Items 2, 3, 5, 6, 8 and 10 of issue 13, page and kernel."""
     pg, traffic, console = page
-    state = lab.root / "detect_state.json"
-    _write_notebook(lab.root / "detect.ipynb",
-                    [_setup_cell(state), DATA_CELL, "%detect df -o res", PROBE_CELL])
-    read = _reader(state)
-    _open_and_run(pg, lab.notebook_url("detect.ipynb"))
+    state = lab.root / "cards_state.json"
+    read = reader(state)
+    write_notebook(lab.root / "cards.ipynb", [setup_cell(state), CARDS, READY, PROBE])
+    pg.goto(lab.notebook_url("cards.ipynb"), wait_until="domcontentloaded")
+    open_notebook(pg, lab.notebook_url("cards.ipynb"), run=False)
+    pg.evaluate(TIMING)
+    pg.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
-    slider = pg.locator("input.jad-threshold")
-    slider.wait_for(state="visible", timeout=90_000)
-    first = _poll(read, lambda s: "threshold" in s, timeout=60)
-    assert first, f"the kernel never wrote its state; console: {console[-20:]}"
-    assert first["python"] == sys.executable
+    # -- item 8: first paint (summary, slider, table), then the charts -----------------------
+    slider = pg.locator(".jad-detection input.jad-threshold")
+    slider.wait_for(state="visible", timeout=180_000)
+    first = poll(read, lambda s: "threshold" in s and "t_ready" in s, timeout=120)
+    assert first.get("python") == sys.executable, (first, console[-20:])
+    pg.wait_for_function("() => window.__jad.charts", timeout=180_000)
+    clock = pg.evaluate("() => window.__jad")
+    first_paint = clock["table"] / 1000 - first["t_ready"]
+    charts_drawn = clock["charts"] / 1000 - first["t_ready"]
+    (artifacts / "panel_timing.txt").write_text(
+        f"rows 20000; first paint {first_paint:.2f} s; charts {charts_drawn:.2f} s after the "
+        "result was ready\n")
+    print(f"first paint {first_paint:.2f} s, charts {charts_drawn:.2f} s")
+    assert 0 < first_paint < charts_drawn  # the table does not wait for the charts
+    assert first_paint < 10  # budget 2 s (docs/benchmarks.md); generous on a busy machine
+
+    # -- item 2: a log-scale slider in rows flagged; the histogram on a log axis -------------
     assert first["n_flagged"] == first["n_anomalies"]
-
-    # move the threshold down to halfway between the lowest score and the current threshold
-    low = float(slider.get_attribute("min") or 0)
-    target = low + 0.5 * (first["threshold"] - low)
-    slider.fill(str(target))
-    moved = float(slider.input_value())
-    after = _poll(read, lambda s: abs(s.get("threshold", first["threshold"]) - moved) < 1e-9)
-    assert after["threshold"] == pytest.approx(moved), (after, moved, console[-20:])
-    assert after["threshold"] < first["threshold"]
-    assert after["n_anomalies"] > first["n_anomalies"]
-    assert after["n_flagged"] == after["n_anomalies"]
-    pg.wait_for_function(
-        "(n) => document.querySelector('.jad-flagged-count').textContent.startsWith(n)",
-        arg=f"{after['n_anomalies']:,} of", timeout=10_000)
-
-    # and with the keyboard: one step right moves it up again
+    assert int(slider.get_attribute("max")) <= 400
+    count = pg.locator(".jad-detection .jad-flagged-count")
+    assert count.inner_text().startswith(f"{first['n_anomalies']:,} of 20,000 rows flagged")
     slider.focus()
+    slider.press("ArrowLeft")  # one step: fewer rows flagged, by a few percent only
+    stepped = poll(read, lambda s: s.get("threshold", first["threshold"]) > first["threshold"])
+    assert 0.9 * first["n_anomalies"] <= stepped["n_anomalies"] < first["n_anomalies"]
+    pg.wait_for_function("(n) => document.querySelector('.jad-detection .jad-flagged-count')"
+                         ".textContent.startsWith(n)", arg=f"{stepped['n_anomalies']:,} of",
+                         timeout=20_000)
+    slider.press("Home")  # the top of the scale: no row flagged, then one row
     slider.press("ArrowRight")
-    stepped = _poll(read, lambda s: s.get("threshold", moved) > moved)
-    assert stepped["threshold"] > moved
+    one = poll(read, lambda s: s.get("n_anomalies") == 1)
+    assert one["n_anomalies"] == 1
+    assert first["histogram_scale"] == "symlog"
+    assert "log scale" in pg.locator(".jad-histogram").inner_text()
+    box = pg.locator(".jad-detection input.jad-threshold-input")
+    box.fill(str(first["threshold"]))
+    box.press("Enter")
+    back = poll(read, lambda s: s.get("threshold") == first["threshold"])
+    assert back["n_anomalies"] == first["n_anomalies"]
 
-    # click the second row of the top-anomalies table: the kernel explains it
-    row = pg.locator("tr.jad-row").nth(1)
+    # -- item 3: numbers as the data holds them, the same in every row -------------------------
+    header = [t.strip(" ▲▼") for t in pg.locator(".jad-detection thead th").all_inner_texts()]
+    amounts = pg.locator(".jad-detection tr.jad-row td:nth-child("
+                         f"{header.index('amount') + 1})").all_inner_texts()
+    assert amounts and all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", a) for a in amounts), amounts
+    top_row = first["rows"][str(pg.locator(".jad-detection tr.jad-row").first
+                                .get_attribute("data-row"))]
+    assert amounts[0] == f"{top_row['amount']:,.2f}"
+
+    # -- item 5: select a row, mark it; the mark is everywhere -------------------------------
+    row = pg.locator(".jad-detection tr.jad-row").nth(1)
     position = int(row.get_attribute("data-row") or -1)
     row.click()
-    explained = _poll(read, lambda s: s.get("selected_row") == position
-                      and s.get("explanation", "").startswith("Score"))
+    explained = poll(read, lambda s: s.get("selected_row") == position
+                     and s.get("explanation", "").startswith("Score"))
     assert explained.get("explanation", "").startswith("Score"), (explained, console[-20:])
-    pg.wait_for_function("() => document.querySelector('.jad-explanation').textContent"
-                         ".startsWith('Score')", timeout=10_000)
-    assert explained["error"] == ""
+    detail = pg.locator(f'.jad-detection tr.jad-row[data-row="{position}"] + tr.jad-detail-row')
+    detail.locator(".jad-explanation-chart svg").wait_for(timeout=60_000)  # next to the row
+    assert detail.locator(".jad-explanation").inner_text().startswith("Score")
+    detail.locator("button.jad-feedback-yes").click()
+    marked = poll(read, lambda s: bool(s.get("feedback")))
+    label = first["rows"][str(position)]["index"]
+    assert marked["feedback"] == {label: 1}
+    pg.wait_for_function(f"""() => document.querySelector(
+        '.jad-detection tr.jad-row[data-row="{position}"] .jad-mark').textContent
+        === '✔ anomaly'""", timeout=20_000)
+    assert "res.feedback.update(" in marked["code"]  # carried into the copied code
+    pg.wait_for_function("""() => [...document.querySelectorAll('.jad-scatter svg path')]
+        .some(p => p.getAttribute('stroke') === '#d62728'
+                   && p.getAttribute('stroke-width') === '2.5')""", timeout=20_000)
+    assert "res.feedback.update(" in pg.locator(".jad-detection textarea.jad-code").input_value()
 
-    # feedback button -> result.feedback in the kernel
-    pg.locator("button.jad-feedback-yes").click()
-    marked = _poll(read, lambda s: bool(s.get("feedback")))
-    assert list(marked["feedback"].values()) == [1]
+    # -- item 6: every legend uses its own chart's gradient; the scatter says no stale count --
+    found = gradients(pg)
+    assert len(found["ids"]) == len(set(found["ids"])), found["ids"]
+    assert found["refs"] and all(r["local"] for r in found["refs"]), found
+    assert "top anomalies" not in pg.locator(".jad-scatter").inner_text()
 
-    # the three charts (histogram, scatter, explanation) drew, offline
-    pg.wait_for_function("() => document.querySelectorAll('.vega-embed svg').length >= 3",
+    # -- item 10: keyboard and screen readers, then Ctrl+S saves from the slider --------------
+    assert pg.evaluate("""() => {
+        const s = document.querySelector('.jad-detection input.jad-threshold');
+        return s.labels.length === 1 && !!s.getAttribute('aria-valuetext'); }""")
+    names = pg.evaluate("""() => [...document.querySelectorAll('.jad-detection button')]
+        .map(b => b.getAttribute('aria-label') || b.textContent.trim())""")
+    assert names and all(names), names
+    before = lab.api("/api/contents/cards.ipynb?content=0")["last_modified"]
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("Control+s")
+    saved = poll(lambda: lab.api("/api/contents/cards.ipynb?content=0")["last_modified"],
+                 lambda m: m != before, timeout=30)
+    assert saved != before, "Ctrl+S on the slider did not save the notebook"
+    pg.locator(".jad-detection").screenshot(path=str(artifacts / "detection_panel_cards.png"))
+
+    # the dark theme: JupyterLab's variables reach the panel and the charts
+    pg.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme',"
+                " {theme: 'JupyterLab Dark'})")
+    pg.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'",
                          timeout=30_000)
-
-    # drag a brush over the scatter: the kernel filters the table to the brushed rows
-    scatter = pg.locator(".jupyter-ad-detection-panel .vega-embed").nth(1)
-    box = scatter.locator("svg").first.bounding_box()
-    x0, y0 = box["x"] + 0.35 * box["width"], box["y"] + 0.2 * box["height"]
-    pg.mouse.move(x0, y0)
-    pg.mouse.down()
-    pg.mouse.move(x0 + 0.4 * box["width"], y0 + 0.6 * box["height"], steps=10)
-    pg.mouse.up()
-    pg.wait_for_function("() => document.querySelector('.jad-table-note').textContent"
-                         ".includes('brushed')", timeout=20_000)
-    pg.locator(".jupyter-ad-detection-panel").screenshot(
-        path=str(artifacts / "detection_panel_widget.png"))
-    _finish(pg, traffic, console, lab, artifacts / "detection_panel.png")
-
-
-def test_comparison_panel_leaderboard(lab, page, artifacts):
-    pg, traffic, console = page
-    _write_notebook(lab.root / "compare.ipynb",
-                    [_setup_cell(lab.root / "unused.json"), DATA_CELL,
-                     "%ad_compare df -a iforest,ecod,hbos -o cmp"])
-    _open_and_run(pg, lab.notebook_url("compare.ipynb"))
-    board = pg.locator(".jad-leaderboard")
-    board.wait_for(state="visible", timeout=90_000)
-    text = board.inner_text()
-    for name in ("iforest", "ecod", "hbos"):
-        assert name in text, text
-    pg.wait_for_function("() => document.querySelectorAll('.vega-embed svg').length >= 2",
+    pg.wait_for_function("""() => { const t = document.querySelector('.jad-scatter svg text');
+        if (!t) return false; const c = getComputedStyle(t).fill || t.getAttribute('fill');
+        const m = /(\\d+)\\D+(\\d+)\\D+(\\d+)/.exec(c) || [];
+        return (+m[1] + +m[2] + +m[3]) / 3 > 150 || /^#[c-f]/i.test(c); }""",
                          timeout=30_000)
-    _finish(pg, traffic, console, lab, artifacts / "comparison_panel.png")
+    colors = pg.evaluate("""() => { const r = getComputedStyle(document.querySelector(
+        '.jad-detection .jad-root')); return [r.color]; }""")
+    assert sum(map(int, re.findall(r"\d+", colors[0])[:3])) / 3 > 150, colors
+    pg.locator(".jad-detection").screenshot(path=str(artifacts / "detection_panel_dark.png"))
+    pg.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme',"
+                " {theme: 'JupyterLab Light'})")
+    assert not visible_text(pg, "Error displaying widget")
+    finish(pg, traffic, console, lab.url, artifacts / "detection_panel.png")
 
 
-def test_saved_notebook_shows_static_snapshot(lab, page, artifacts, monkeypatch):
-    """Executed and saved elsewhere, reopened without running: the text/html fallback shows."""
-    from nbclient import NotebookClient
-
-    pg, traffic, console = page
-    path = lab.root / "saved.ipynb"
-    _write_notebook(path, [_setup_cell(lab.root / "unused.json"), DATA_CELL,
-                           "%detect df -o res"])
-    nb = nbformat.read(path, as_version=4)
-    monkeypatch.setenv("JUPYTER_PATH", lab.env["JUPYTER_PATH"])  # the kernel: this Python
-    NotebookClient(nb, kernel_name="python3", timeout=120, store_widget_state=True,
-                   resources={"metadata": {"path": str(lab.root)}}).execute()
-    nbformat.write(nb, path)
-    outputs = nb.cells[3].outputs
-    assert any("text/html" in o.get("data", {}) for o in outputs), outputs
-
-    pg.goto(lab.notebook_url("saved.ipynb"), wait_until="domcontentloaded")
-    snapshot = pg.locator(".jupyter-ad-snapshot")
-    snapshot.wait_for(state="visible", timeout=60_000)
-    chart = snapshot.locator("img.jupyter-ad-chart").first
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 100")
-    assert "anomal" in snapshot.inner_text()
-    assert pg.locator(".jad-root").count() == 0  # the live panel is not redrawn
-    _finish(pg, traffic, console, lab, artifacts / "saved_notebook.png")
+def test_learning_from_the_marks_in_the_kernel(lab, page):
+    """Marks made in the browser feed ``res.learn()`` (item 5, kernel side)."""
+    pg, _, console = page
+    state = lab.root / "learn_state.json"
+    read = reader(state)
+    write_notebook(lab.root / "learn.ipynb", [
+        setup_cell(state), "df = ad.datasets.load_card_transactions(n_rows=4_000)",
+        "%detect df --exclude is_fraud -o res", PROBE,
+        "learned = res.learn()\ndump(learned=len(learned), marks=len(res.feedback))"])
+    open_notebook(pg, lab.notebook_url("learn.ipynb"))
+    poll(read, lambda s: "threshold" in s, timeout=180)
+    for i in range(3):
+        pg.locator(".jad-detection tr.jad-row").nth(i).click()
+        pg.locator(".jad-detection tr.jad-detail-row button.jad-feedback-yes").click()
+        poll(read, lambda s, n=i + 1: len(s.get("feedback", {})) == n)
+    pg.locator(".jad-detection tr.jad-row").nth(10).click()
+    pg.locator(".jad-detection tr.jad-detail-row button.jad-feedback-no").click()
+    marks = poll(read, lambda s: len(s.get("feedback", {})) == 4)
+    assert sorted(marks["feedback"].values()) == [0, 1, 1, 1], console[-10:]
+    run_cell(pg, 5)
+    learned = poll(read, lambda s: "learned" in s)
+    assert learned["marks"] == 4 and learned["learned"] == 4_000
