@@ -5,7 +5,7 @@
 // charts: metric bars (a click on a bar also selects), the agreement heatmap and, with labels,
 // ROC and precision-recall curves. Writes back only "selected" (a detector name).
 
-import { h, keepKeys } from "./dom.js";
+import { h, keyRouter, plainKey } from "./dom.js";
 import { formatValue } from "./format.js";
 import { sortRows } from "./table.js";
 import { embed, loadVega } from "./vega.js";
@@ -29,11 +29,30 @@ function render({ model, el, host }) {
                                "aria-label": "Rank agreement between detectors" });
   const curves = h("div", { class: "jad-chart jad-curves", role: "img",
                             "aria-label": "ROC and precision-recall curves" });
-  el.appendChild(h("div", { class: "jad-root", role: "region",
-                            "aria-label": "Detector comparison panel" }, [
+  const root = h("div", { class: "jad-root", role: "region",
+                          "aria-label": "Detector comparison panel" }, [
     title, note, status, error, tableBox, h("div", { class: "jad-charts" }, [bars, agreement]),
     curves,
-  ]));
+  ]);
+  el.appendChild(root);
+  const keys = keyRouter(root);
+  keys.on((t) => t instanceof Element && t.matches("tr.jad-row"), (event) => {
+    if (!plainKey(event, ["Enter", " ", "ArrowDown", "ArrowUp"])) return false;
+    event.preventDefault();
+    const tr = event.target;
+    if (event.key === "Enter" || event.key === " ") select(tr.dataset.detector);
+    else {
+      const next = event.key === "ArrowDown" ? tr.nextElementSibling : tr.previousElementSibling;
+      if (next) {
+        tr.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      }
+    }
+    return true;
+  });
+  keys.on((t) => t instanceof Element && t.matches("button"),
+          (event) => plainKey(event, ["Enter", " "]));
 
   const select = (name) => {
     model.set("selected", model.get("selected") === name ? "" : name);
@@ -68,7 +87,6 @@ function render({ model, el, host }) {
           drawTable();
         },
       });
-      button.addEventListener("keydown", (event) => keepKeys(event, ["Enter", " "]));
       return h("th", { scope: "col", "aria-sort": sorted
         ? (state.sortAscending ? "ascending" : "descending") : false }, [button]);
     }));
@@ -82,20 +100,6 @@ function render({ model, el, host }) {
         class: col.key === "detector" ? "jad-detector" : "jad-num",
         text: formatValue(r[col.key], col.format),
       })));
-      tr.addEventListener("keydown", (event) => {
-        if (!keepKeys(event, ["Enter", " ", "ArrowDown", "ArrowUp"])) return;
-        event.preventDefault();
-        if (event.key === "Enter" || event.key === " ") select(r.detector);
-        else {
-          const next = event.key === "ArrowDown" ? tr.nextElementSibling
-            : tr.previousElementSibling;
-          if (next) {
-            tr.tabIndex = -1;
-            next.tabIndex = 0;
-            next.focus();
-          }
-        }
-      });
       return tr;
     });
     table.replaceChildren(
@@ -167,6 +171,7 @@ function render({ model, el, host }) {
 
   return () => {
     state.disposed = true;
+    keys.dispose();
     themeObserver.disconnect();
     for (const [events, fn] of handlers) for (const ev of events.split(" ")) model.off(ev, fn);
     for (const result of Object.values(state.views)) result.finalize();

@@ -11,7 +11,7 @@
 // Everything is drawn from the model, so a panel restored from saved widget state looks as the
 // user left it. Nothing is loaded from the network.
 
-import { h, keepKeys } from "./dom.js";
+import { h, keyRouter, plainKey } from "./dom.js";
 import { formatCount, formatShare, formatValue } from "./format.js";
 import { stepAfterKey, stepIndex, stepOfThreshold } from "./steps.js";
 import { markedPositions, markOf, markSummary, markText, sortRows } from "./table.js";
@@ -76,9 +76,6 @@ function render({ model, el, host }) {
                            onclick: () => sendFeedback(0) });
   const clear = h("button", { class: "jad-feedback-clear", type: "button", text: "Clear mark",
                               onclick: () => sendFeedback(null) });
-  for (const button of [yes, no, clear]) {
-    button.addEventListener("keydown", (event) => keepKeys(event, ["Enter", " "]));
-  }
   const detail = h("div", { class: "jad-detail", role: "region", "aria-label": "Selected row" }, [
     detailTitle, explanation, explanationChart,
     h("div", { class: "jad-feedback", role: "group", "aria-label": "Mark this row" },
@@ -95,8 +92,6 @@ function render({ model, el, host }) {
   // -- copy as code ------------------------------------------------------------------------------
   const code = h("textarea", { class: "jad-code", readonly: true, rows: "5", spellcheck: "false",
                                "aria-label": "Python code that reproduces this result" });
-  code.addEventListener("keydown", (event) => keepKeys(event, [
-    "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]));
   const copyStatus = h("span", { class: "jad-copy-status", "aria-live": "polite" });
   const copy = h("button", {
     class: "jad-copy", type: "button", text: "Copy as code",
@@ -111,11 +106,13 @@ function render({ model, el, host }) {
     h("div", { class: "jad-code-row" }, [code, h("div", {}, [copy, copyStatus])]),
   ]);
 
-  el.appendChild(h("div", { class: "jad-root", role: "region",
-                            "aria-label": "Anomaly detection panel" }, [
+  const root = h("div", { class: "jad-root", role: "region",
+                          "aria-label": "Anomaly detection panel" }, [
     title, connection, summary, notes, controls, marksLine, error, status, tableBox,
     chartsRow, codeBox,
-  ]));
+  ]);
+  el.appendChild(root);
+  const keys = keyRouter(root);
 
   // -- threshold: slider and box -----------------------------------------------------------------
   const steps = () => model.get("steps") || [];
@@ -146,18 +143,17 @@ function render({ model, el, host }) {
     const step = steps()[Number(slider.value)];
     if (step) pushThreshold(step[1], true);
   });
-  slider.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return; // Ctrl+S etc. reach JupyterLab
+  keys.on((t) => t === slider, (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return false; // Ctrl+S saves
     const next = stepAfterKey(steps(), Number(slider.value), event.key);
-    if (next === null) return;
-    event.preventDefault();
-    event.stopPropagation(); // arrows move the slider, not between notebook cells
+    if (next === null) return false;
+    event.preventDefault(); // arrows move the slider, not between notebook cells
     showStep(next);
     pushThreshold(steps()[next][1], true);
+    return true;
   });
-  thresholdBox.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    event.stopPropagation(); // typing here is not a notebook shortcut
+  keys.on((t) => t === thresholdBox, (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return false;
     if (event.key === "Enter") {
       const value = Number(thresholdBox.value.replace(/,/g, ""));
       if (Number.isFinite(value) && thresholdBox.value.trim() !== "") pushThreshold(value, true);
@@ -165,7 +161,14 @@ function render({ model, el, host }) {
     } else if (event.key === "Escape") {
       thresholdBox.value = formatValue(model.get("threshold"), scoreFormat());
     }
+    return true; // typing here is not a notebook shortcut
   });
+  keys.on((t) => t === code, (event) => plainKey(event, [
+    "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]));
+  keys.on((t) => t instanceof Element && t.matches("tr.jad-row"),
+          (event) => onRowKey(event, Number(event.target.dataset.row)));
+  keys.on((t) => t instanceof Element && t.matches("button"),
+          (event) => plainKey(event, ["Enter", " "]));
 
   function describeCount(k, threshold) {
     const n = model.get("n_rows");
@@ -243,7 +246,6 @@ function render({ model, el, host }) {
           drawTable();
         },
       });
-      button.addEventListener("keydown", (event) => keepKeys(event, ["Enter", " "]));
       th.appendChild(button);
       return th;
     }));
@@ -270,7 +272,6 @@ function render({ model, el, host }) {
         const number = col.format && col.format.kind === "number";
         return h("td", { class: number ? "jad-num" : "", text: formatValue(r[col.key], col.format) });
       }));
-      tr.addEventListener("keydown", (event) => onRowKey(event, r.row));
       body.push(tr);
       if (r.row === selected) {
         body.push(h("tr", { class: "jad-detail-row" },
@@ -287,16 +288,15 @@ function render({ model, el, host }) {
   };
 
   function onRowKey(event, position) {
-    if (event.target !== event.currentTarget) return; // keys in the detail row's buttons
     const order = [...table.querySelectorAll("tr.jad-row")].map((tr) => Number(tr.dataset.row));
     const at = order.indexOf(position);
     const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: order.length - 1 };
-    if (!keepKeys(event, ["ArrowDown", "ArrowUp", "Home", "End", "Enter", " "])) return;
+    if (!plainKey(event, ["ArrowDown", "ArrowUp", "Home", "End", "Enter", " "])) return false;
     event.preventDefault();
     if (event.key === "Enter" || event.key === " ") {
       state.focusRow = position;
       select(position);
-      return;
+      return true;
     }
     const target = order[Math.min(order.length - 1, Math.max(0, moves[event.key]))];
     for (const tr of table.querySelectorAll("tr.jad-row")) tr.tabIndex = -1;
@@ -306,6 +306,7 @@ function render({ model, el, host }) {
       next.focus();
       state.focusRow = target;
     }
+    return true;
   }
 
   const drawDetail = () => {
@@ -450,6 +451,7 @@ function render({ model, el, host }) {
 
   return () => {
     state.disposed = true;
+    keys.dispose();
     clearTimeout(state.sendTimer);
     clearTimeout(state.brushTimer);
     clearTimeout(pingTimer);

@@ -18,12 +18,35 @@ export function h(tag, attrs = {}, children = []) {
   return node;
 }
 
-/** Keys a focused control keeps to itself; everything else (Ctrl+S...) reaches JupyterLab. */
-export function keepKeys(event, keys) {
-  if (event.ctrlKey || event.metaKey || event.altKey) return false;
-  if (keys.includes(event.key)) {
-    event.stopPropagation();
-    return true;
-  }
-  return false;
+/** Whether `event` is one of `keys` pressed without Ctrl, Meta or Alt. */
+export function plainKey(event, keys) {
+  return !(event.ctrlKey || event.metaKey || event.altKey) && keys.includes(event.key);
+}
+
+/**
+ * Keyboard routing for a panel. JupyterLab and Notebook 7 run their shortcuts from a keydown
+ * listener on the document (Notebook 7 in the capture phase, before any element sees the
+ * key), so a panel cannot keep a key by stopping it at its own elements. This listens on the
+ * window, in the capture phase, which comes first: a key pressed in `root` goes to the first
+ * route whose `matches(target)` holds; when its `handle(event)` returns true the key is the
+ * panel's (propagation stops; the element's default action, such as a button's click, still
+ * happens). Every other key, Ctrl+S included, goes on to the notebook as usual.
+ */
+export function keyRouter(root) {
+  const routes = [];
+  const listener = (event) => {
+    const target = event.target;
+    if (!(target instanceof Node) || !root.contains(target)) return;
+    for (const [matches, handle] of routes) {
+      if (matches(target)) {
+        if (handle(event)) event.stopPropagation();
+        return;
+      }
+    }
+  };
+  window.addEventListener("keydown", listener, true);
+  return {
+    on(matches, handle) { routes.push([matches, handle]); },
+    dispose() { window.removeEventListener("keydown", listener, true); },
+  };
 }

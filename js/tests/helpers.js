@@ -10,6 +10,8 @@ export function installDom() {
   globalThis.MutationObserver = window.MutationObserver;
   globalThis.KeyboardEvent = window.KeyboardEvent;
   globalThis.MouseEvent = window.MouseEvent;
+  globalThis.Node = window.Node;
+  globalThis.Element = window.Element;
   globalThis.CSS = { escape: (s) => String(s).replace(/["\\]/g, "\\$&") };
   return window;
 }

@@ -120,7 +120,8 @@ class ComparisonPanel(SnapshotOutputs, widgets.VBox):  # type: ignore[misc]
             return
         self.view.status = "Drawing charts…"
         try:
-            self._charts["bars"] = self.comparison.plot("leaderboard")
+            metric = self.comparison.metric
+            self._charts["bars"] = self.comparison.plot("leaderboard", metric=metric)
             self._charts["agreement"] = self.comparison.plot("agreement")
             if self.comparison.labels is not None:
                 self._charts["curves"] = self.comparison.plot("curves")

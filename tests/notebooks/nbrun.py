@@ -18,11 +18,15 @@ def execute(nb: Any, cwd: Path, *, home: Path | None = None) -> Any:
     Raises ``nbclient.exceptions.CellExecutionError`` at the first failing cell.
     """
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     env = {**os.environ, "JUPYTER_AD_HOME": str(home or cwd / "store"),
            "PYTHONWARNINGS": "ignore"}
+    # Unix sockets in the notebook's folder, not TCP ports: kernels started by parallel test
+    # runs cannot race for a port ("Address already in use").
+    ipc = Config({"KernelManager": {"transport": "ipc", "ip": str(cwd / ".kernel")}})
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}})
+                            resources={"metadata": {"path": str(cwd)}}, config=ipc)
     client.execute(env=env, cwd=str(cwd))
     return nb
 

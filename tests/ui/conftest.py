@@ -38,7 +38,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 TOKEN = "jupyter-ad-ui-test"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-IPC = {"KernelManager": {"transport": "ipc"}}
 
 
 @dataclass

@@ -163,3 +163,16 @@ def finish(page: Any, traffic: Any, console: list[str], base: str, out: Path) ->
     out.with_suffix(".console.log").write_text("\n".join(console))
     outside = traffic.outside(base)
     assert not outside, f"requests left {base}: {outside[:10]}"
+
+
+def press_slider(page: Any, keys: list[str], read: Callable[[], dict[str, Any]],
+                 expect: int) -> dict[str, Any]:
+    """Press ``keys`` on the panel's slider, one at a time as a user does (each step waits for
+    the kernel to answer), until Python flags ``expect`` rows; the kernel's state then."""
+    slider = page.locator(".jad-detection input.jad-threshold")
+    for key in keys:
+        before = read().get("threshold")
+        slider.focus()
+        slider.press(key)
+        poll(read, lambda s, b=before: s.get("threshold") != b, timeout=20)
+    return poll(read, lambda s: s.get("n_anomalies") == expect, timeout=60)

@@ -197,3 +197,89 @@ def test_learning_from_the_marks_in_the_kernel(lab, page):
     run_cell(pg, 5)
     learned = poll(read, lambda s: "learned" in s)
     assert learned["marks"] == 4 and learned["learned"] == 4_000
+
+
+COMPARE_PROBE = """\
+from ipywidgets.widgets.widget import _instances
+from jupyter_ad.widgets import ComparisonPanel
+
+cpanel = [w for w in list(_instances.values()) if isinstance(w, ComparisonPanel)][-1]
+
+def cprobe(*_):
+    det = cpanel.detection
+    dump(selected=getattr(cmp, "selected", None), panel_selected=cpanel.selected,
+         detection=None if det is None else det.result.algorithm,
+         detection_flagged=None if det is None else det.n_flagged,
+         expected_flagged={str(k): int(v) for k, v in cmp.to_frame()["n_flagged"].items()})
+
+cpanel.view.observe(cprobe, names=["selected", "status"])
+cprobe()
+"""
+
+
+def test_comparison_panel_leaderboard_opens_a_detector(lab, page, artifacts):
+    """Item 7: a sortable leaderboard; a click opens the detector's panel; cmp.selected."""
+    pg, traffic, console = page
+    state = lab.root / "compare_state.json"
+    read = reader(state)
+    write_notebook(lab.root / "compare.ipynb", [
+        setup_cell(state), "df = ad.datasets.load_card_transactions(n_rows=4_000)",
+        "%ad_compare df -a iforest,ecod,hbos --labels is_fraud -o cmp", COMPARE_PROBE])
+    open_notebook(pg, lab.notebook_url("compare.ipynb"))
+    board = pg.locator(".jad-comparison table.jad-leaderboard")
+    board.wait_for(state="visible", timeout=180_000)
+    poll(read, lambda s: "expected_flagged" in s, timeout=120)
+    names = board.locator("tr.jad-row").evaluate_all("rows => rows.map(r => r.dataset.detector)")
+    assert sorted(names) == ["ecod", "hbos", "iforest"]
+    # sorting by a column reorders the rows in the page
+    board.locator("button.jad-sort", has_text="n flagged").click()
+    by_flagged = board.locator("tr.jad-row").evaluate_all(
+        "rows => rows.map(r => r.dataset.detector)")
+    expected = sorted(names, key=lambda n: -read()["expected_flagged"][n])
+    assert by_flagged == expected
+    # a click on a detector opens its detection panel below, and Python knows the choice
+    board.locator('tr.jad-row[data-detector="ecod"]').click()
+    opened = poll(read, lambda s: s.get("detection") == "ecod", timeout=120)
+    assert opened["selected"] == "ecod" and opened["panel_selected"] == "ecod"
+    assert opened["detection_flagged"] == opened["expected_flagged"]["ecod"]
+    inner = pg.locator(".jupyter-ad-comparison-panel .jad-detection")
+    inner.locator("tr.jad-row").first.wait_for(timeout=60_000)
+    assert inner.locator(".jad-title").inner_text().startswith("jupyter-ad · ecod")
+    # the heatmap's legend is its own (red-blue), not another chart's viridis
+    pg.wait_for_function("() => document.querySelectorAll('.jad-agreement svg').length"
+                         " && document.querySelectorAll('.jad-scatter svg path').length > 50",
+                         timeout=120_000)
+    found = gradients(pg)
+    assert len(found["ids"]) == len(set(found["ids"])), found["ids"]
+    assert found["refs"] and all(r["local"] for r in found["refs"]), found
+    stops = pg.evaluate("""() => {
+        const g = document.querySelector('.jad-agreement svg linearGradient');
+        return [...g.querySelectorAll('stop')].map(s => s.getAttribute('stop-color')); }""")
+    assert stops and "#440154" not in stops and "#fde725" not in stops  # not viridis
+    # Enter on a row (keyboard) selects too; a second Enter on it closes the panel
+    row = board.locator('tr.jad-row[data-detector="hbos"]')
+    row.focus()
+    row.press("Enter")
+    poll(read, lambda s: s.get("detection") == "hbos", timeout=120)
+    board.locator('tr.jad-row[data-detector="hbos"]').press("Enter")
+    closed = poll(read, lambda s: s.get("selected") is None)
+    assert closed["selected"] is None and closed["detection"] is None
+    finish(pg, traffic, console, lab.url, artifacts / "comparison_panel.png")
+
+
+def test_charts_of_a_notebook_draw_live_with_a_png_beside(lab, page, artifacts):
+    """``charts.enable_notebook()``: res.plot() is a live chart; its output holds a PNG."""
+    pg, traffic, console = page
+    state = lab.root / "plot_state.json"
+    write_notebook(lab.root / "plot.ipynb", [
+        setup_cell(state), "from jupyter_ad import charts\ncharts.enable_notebook()",
+        "res = ad.detect(ad.datasets.load_card_transactions(n_rows=2_000), "
+        "exclude=['is_fraud'])\nres.plot('histogram')", "res.plot('scatter')"])
+    open_notebook(pg, lab.notebook_url("plot.ipynb"))
+    pg.wait_for_function("() => document.querySelectorAll('.jad-chart-view svg').length >= 2",
+                         timeout=180_000)
+    found = gradients(pg)
+    assert len(found["ids"]) == len(set(found["ids"]))
+    pg.wait_for_function("""() => JSON.stringify(window.jupyterapp.shell.currentWidget.content
+        .model.toJSON()).split('image/png').length - 1 >= 2""", timeout=60_000)
+    finish(pg, traffic, console, lab.url, artifacts / "notebook_charts.png")

@@ -18,9 +18,11 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -33,6 +35,7 @@ from tests.ui.nb import (
     open_notebook,
     outputs_of,
     poll,
+    press_slider,
     reader,
     setup_cell,
     visible_text,
@@ -62,11 +65,7 @@ def saved(lab, browser, artifacts) -> dict[str, Any]:
         pg.wait_for_function("() => document.querySelectorAll('.jad-scatter svg path')"
                              ".length > 50", timeout=180_000)
         slider = pg.locator(".jad-detection input.jad-threshold")
-        slider.focus()
-        slider.press("Home")
-        for _ in range(5):
-            slider.press("ArrowRight")
-        moved = poll(read, lambda s: s.get("n_anomalies") == 5)
+        moved = press_slider(pg, ["Home"] + ["ArrowRight"] * 5, read, 5)
         assert moved["n_anomalies"] == 5, moved
         row = pg.locator(".jad-detection tr.jad-row").first
         position = row.get_attribute("data-row")
@@ -263,3 +262,44 @@ def test_snapshot_png_matches_its_data_uri(saved):
     for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page):
         assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads(json.dumps(page)) == page
+
+
+def test_notebook_executed_elsewhere_shows_the_snapshot(lab, browser, artifacts):
+    """Executed by nbclient (untrusted when opened): the snapshot, never a widget error."""
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    path = write_notebook(lab.root / "executed.ipynb", [
+        "%load_ext jupyter_ad\nimport jupyter_ad as ad",
+        "df = ad.datasets.load_card_transactions(n_rows=2_000)", DETECT])
+    nb = nbformat.read(path, as_version=4)
+    env_path = lab.env["JUPYTER_PATH"]
+    # ipc: no TCP port to race other test runs for
+    client = NotebookClient(nb, kernel_name="python3", timeout=300, store_widget_state=True,
+                            resources={"metadata": {"path": str(lab.root)}},
+                            config=Config({"KernelManager": {
+                                "transport": "ipc",
+                                "ip": str(Path(lab.env["JUPYTER_RUNTIME_DIR"]) / "nbclient")}}))
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = env_path  # the kernelspec of this Python
+    try:
+        client.execute()
+    finally:
+        if old is None:
+            os.environ.pop("JUPYTER_PATH")
+        else:
+            os.environ["JUPYTER_PATH"] = old
+    nbformat.write(nb, path)
+    context, pg, traffic, console = open_page(browser)
+    try:
+        open_notebook(pg, lab.notebook_url("executed.ipynb"), run=False)
+        snapshot = pg.locator(".jupyter-ad-snapshot")
+        snapshot.wait_for(state="visible", timeout=120_000)
+        assert "rows flagged" in snapshot.inner_text()
+        assert snapshot.locator("img").first.evaluate("i => i.complete && i.naturalWidth > 100")
+        assert pg.locator(".jad-root").count() == 0  # untrusted: no widget is drawn
+        assert not visible_text(pg, "Error displaying widget")
+        finish(pg, traffic, console, lab.url, artifacts / "executed_elsewhere.png")
+    finally:
+        context.close()
+        lab.shutdown_kernels()
