@@ -31,15 +31,15 @@ MODEL_NAME = "quickstart"  # name of the saved model in the model store
 # aside: the detector never sees it.
 
 # %%
-import altair as alt
 import pandas as pd
 
 import jupyter_ad as ad
 from jupyter_ad import charts
 from jupyter_ad.data.readers import read_file
 
-charts.enable_offline()  # chart JavaScript comes from vl-convert: no internet needed
-alt.renderers.enable("jupyter", offline=True)  # draw the charts as notebook widgets
+# Charts draw offline, and each chart output also holds a PNG picture of it, which notebook
+# viewers (and this notebook reopened without its kernel) show.
+charts.enable_notebook()
 
 df = ad.datasets.load_transactions() if DATA is None else read_file(DATA)
 if TARGET is not None and TARGET not in df.columns:
@@ -82,8 +82,10 @@ res.top(10)
 # %% [markdown]
 # ## Look at the scores
 #
-# The histogram shows where the threshold cuts the score distribution; the scatter plots each
-# row's score, anomalies in red.
+# The histogram shows where the threshold (the dashed rule) cuts the score distribution, the
+# bars above it in red. The scatter places the rows in two dimensions (the two columns that
+# drive most anomalies, or a projection of all of them) and colours them by score; rows above
+# the threshold are drawn as triangles.
 
 # %%
 res.plot()
@@ -102,6 +104,33 @@ explanation.to_frame().head(5)
 
 # %%
 explanation.plot()
+
+# %% [markdown]
+# ## Explore the result in the panel
+#
+# The same result, interactive: move the slider (how many rows to flag), click a row to see
+# why it scores high, mark rows as true anomalies or normal (kept in `res.feedback`, used by
+# `res.tune_threshold()` and `res.learn()`), and copy the code that reproduces what you see.
+# Python holds the state: `res.threshold` follows the slider.
+
+# %%
+from jupyter_ad.widgets import DetectionPanel
+
+DetectionPanel(res, data_name="features")
+
+# %% [markdown]
+# ## The same in one line, with the magics
+#
+# `%load_ext jupyter_ad` adds `%detect` (detection and the panel above in one line),
+# `%%detect` (options one per line), `%ad_compare` (several detectors side by side, a panel to
+# open each) and `%ad_explain`. Here `--no-panel` prints the summary instead of a second panel;
+# the magic uses the default detector unless you pass `-a NAME`.
+
+# %%
+# %load_ext jupyter_ad
+
+# %%
+# %detect features -o res_magic --no-panel
 
 # %% [markdown]
 # ## How good is it?

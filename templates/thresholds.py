@@ -38,15 +38,15 @@ TOP_K = 20  # number of rows to flag
 # ## Load the data
 
 # %%
-import altair as alt
 import pandas as pd
 
 import jupyter_ad as ad
 from jupyter_ad import charts
 from jupyter_ad.data.readers import read_file
 
-charts.enable_offline()  # chart JavaScript comes from vl-convert: no internet needed
-alt.renderers.enable("jupyter", offline=True)  # draw the charts as notebook widgets
+# Charts draw offline, and each chart output also holds a PNG picture of it, which notebook
+# viewers (and this notebook reopened without its kernel) show.
+charts.enable_notebook()
 
 df = ad.datasets.load_transactions() if DATA is None else read_file(DATA)
 if TARGET is not None and TARGET not in df.columns:

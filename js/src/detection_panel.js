@@ -32,7 +32,7 @@ function render({ model, el, host }) {
   // -- header ----------------------------------------------------------------------------------
   const title = h("div", { class: "jad-title", role: "heading", "aria-level": "3" });
   const connection = h("div", { class: "jad-connection", role: "status", hidden: true });
-  const summary = h("pre", { class: "jad-summary" });
+  const summary = h("div", { class: "jad-summary" });
   const notes = h("ul", { class: "jad-notes", "aria-label": "Notes about the data" });
 
   // -- threshold ---------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def score_scatter(result: Any, *, max_points: int = 5000, method: str = "auto",
 
     frame = pd.DataFrame({"row": shown, "label_index": [str(i) for i in result.data.index[shown]],
                           "score": scores[shown], "label": labels[shown].astype(np.int64),
-                          "x": view.xy[:, 0], "y": view.xy[:, 1]})
+                          "x": _rounded(view.xy[:, 0]), "y": _rounded(view.xy[:, 1])})
     tooltip: list[Any] = [alt.Tooltip("label_index:N", title="row"),
                           alt.Tooltip("score:Q", format=".4g"), alt.Tooltip("status:N")]
     for col in _tooltip_columns(result, labels):
@@ -155,6 +155,17 @@ class _View:
         self.x_title, self.y_title = x_title, y_title
         self.x_scale = x_scale or alt.Scale(zero=False)
         self.y_scale = y_scale or alt.Scale(zero=False)
+
+
+def _rounded(values: np.ndarray, digits: int = 5) -> np.ndarray:
+    """Coordinates to ``digits`` significant digits of their largest magnitude (a pixel is
+    far coarser): a smaller payload. Scores keep full precision (the threshold test).
+    """
+    finite = np.abs(values[np.isfinite(values)])
+    if not finite.size or float(finite.max()) == 0.0:
+        return values
+    decimals = int(max(0, digits - 1 - np.floor(np.log10(float(finite.max())))))
+    return np.round(values, decimals)
 
 
 def _color_scale(scores: np.ndarray) -> alt.Scale:

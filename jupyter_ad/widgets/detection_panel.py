@@ -211,10 +211,6 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
         finally:
             self.status = ""
 
-    def code_text(self) -> str:
-        """Python that reproduces the result, the current threshold and the marks."""
-        return str(self.code)
-
     # -- display --------------------------------------------------------------------------------
     def after_display(self) -> None:
         """Charts follow the first paint; then the snapshot gets their images."""

@@ -122,3 +122,32 @@ def test_new_command_notebook_runs_in_an_empty_folder(tmp_path):
     nb = execute_file(tmp_path / "q.ipynb", tmp_path)
     _check_run(nb, "quickstart", tmp_path)
     nbformat.validate(nb)
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def test_executed_quickstart_survives_sharing(tmp_path):
+    """Issue 13 item 9: every chart output carries a PNG next to the live view; the panel's
+    output is followed by its static snapshot; the magics and the panel are offered."""
+    nb = execute(nbs.render("quickstart"), tmp_path)
+    assert errors(nb) == []
+    source = "\n".join(c.source for c in nb.cells)
+    assert "anomalies in red" not in source  # the scatter draws them as triangles
+    assert "triangles" in source and "%load_ext jupyter_ad" in source and "%detect" in source
+    assert "DetectionPanel(res" in source
+    chart_cells = [c for c in nb.cells if c.cell_type == "code" and c.source.rstrip()
+                   .endswith(".plot()")]
+    assert len(chart_cells) == 2  # res.plot() and explanation.plot()
+    for cell in chart_cells:
+        outputs = [o for o in cell.outputs if WIDGET in o.get("data", {})]
+        assert len(outputs) == 1, cell.source
+        data = outputs[0]["data"]
+        assert "image/png" in data and len(data["image/png"]) > 1_000
+        assert "JupyterChart object at" not in data["text/plain"]
+    panel = next(c for c in nb.cells if "DetectionPanel(res" in c.source)
+    html = [o["data"]["text/html"] for o in panel.outputs if "text/html" in o.get("data", {})]
+    assert len(html) == 1 and "jupyter-ad-snapshot" in html[0]
+    assert html[0].count("data:image/png;base64,") == 2  # the charts, drawn after the table
+    magic = next(c for c in nb.cells if c.source.startswith("%detect"))
+    assert any("Found" in o.get("text", "") for o in magic.outputs)

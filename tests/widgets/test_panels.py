@@ -191,7 +191,7 @@ def test_brush_filters_the_table(panel):
 def test_copy_as_code_is_valid_and_reproduces_threshold_and_marks(panel, planted_result):
     panel.threshold = 0.123456789
     panel.mark(3, 1)
-    code = panel.code_text()
+    code = panel.code
     compile(code, "<copy-as-code>", "exec")
     assert "ad.detect(df, algorithm='iforest')" in code
     df, _ = planted_frame(n=300, d=4, n_out=6)
@@ -216,7 +216,7 @@ def test_panel_follows_the_variable_rebound_by_the_copied_code(planted_result):
         panel = DetectionPanel(planted_result, var_name="res")
         panel.mark(4, 1)
         panel.threshold = float(np.quantile(planted_result.scores, 0.8))
-        ip.run_cell(panel.code_text(), store_history=False)  # the user runs the copied code
+        ip.run_cell(panel.code, store_history=False)  # the user runs the copied code
         fresh = ip.user_ns["res"]
         assert fresh is not planted_result and fresh.feedback == {4: 1}
         panel.mark(7, 0)  # the next action drives the object the user now holds
