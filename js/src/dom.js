@@ -44,9 +44,20 @@ export function keyRouter(root) {
       }
     }
   };
+  // A click outside the panel (a cell's prompt, another cell) gives the focus back to the
+  // notebook: JupyterLab keeps the focus where it is when it is already inside the notebook.
+  const release = (event) => {
+    const active = document.activeElement;
+    if (active && root.contains(active) && !root.contains(event.target)
+        && typeof active.blur === "function") active.blur();
+  };
   window.addEventListener("keydown", listener, true);
+  window.addEventListener("mousedown", release, true);
   return {
     on(matches, handle) { routes.push([matches, handle]); },
-    dispose() { window.removeEventListener("keydown", listener, true); },
+    dispose() {
+      window.removeEventListener("keydown", listener, true);
+      window.removeEventListener("mousedown", release, true);
+    },
   };
 }

@@ -155,3 +155,17 @@ test("charts wait for the chart library", () => {
   draw({ histogram_spec: { mark: "bar" } });
   assert.equal(el.querySelector(".jad-histogram").textContent, "Drawing charts…");
 });
+
+test("a click outside the panel takes the focus away from its slider", () => {
+  const outside = document.createElement("div");
+  document.body.appendChild(outside);
+  draw();
+  const slider = el.querySelector("input.jad-threshold");
+  slider.focus();
+  assert.equal(document.activeElement, slider);
+  outside.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+  assert.notEqual(document.activeElement, slider);
+  slider.focus();
+  el.querySelector(".jad-summary").dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+  assert.equal(document.activeElement, slider); // inside the panel: unchanged
+});

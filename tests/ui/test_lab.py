@@ -153,6 +153,12 @@ def test_detection_panel_on_card_transactions(lab, page, artifacts):
     saved = poll(lambda: lab.api("/api/contents/cards.ipynb?content=0")["last_modified"],
                  lambda m: m != before, timeout=30)
     assert saved != before, "Ctrl+S on the slider did not save the notebook"
+    # clicking the cell's prompt gives the focus back to the notebook
+    slider.focus()
+    pg.locator(".jp-Cell", has=pg.locator(".jad-detection")).locator(
+        ".jp-InputPrompt").click()
+    assert pg.evaluate("""() => !document.activeElement.closest('.jad-detection')
+        && !!document.activeElement.closest('.jp-Notebook')""")
     pg.locator(".jad-detection").screenshot(path=str(artifacts / "detection_panel_cards.png"))
 
     # the dark theme: JupyterLab's variables reach the panel and the charts
