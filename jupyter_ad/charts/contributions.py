@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -16,13 +17,15 @@ from jupyter_ad.charts._common import (
     plain_frame,
     require_columns,
 )
+from jupyter_ad.report._static import format_value
 
 __all__ = ["feature_contributions"]
 
 TOWARDS_ANOMALY, TOWARDS_NORMAL = "towards anomalous", "towards normal"
 
 
-def feature_contributions(explanation: Any) -> alt.Chart:
+def feature_contributions(explanation: Any, *,
+                          formats: Mapping[str, Mapping[str, Any]] | None = None) -> alt.Chart:
     """Horizontal bars of how much each feature pushes one row towards anomalous.
 
     Parameters
@@ -32,6 +35,10 @@ def feature_contributions(explanation: Any) -> alt.Chart:
         used in the title), or the frame itself. Columns ``feature`` and ``contribution`` are
         required; ``value``, ``normal_low``, ``normal_high``, ``deviation`` and ``detail`` go
         in the tooltip when present.
+    formats : mapping, optional
+        Column name -> display format (:func:`jupyter_ad.report._static.column_format`): the
+        values in the tooltip are shown as the data holds them (``11,127.91``). Without it,
+        numbers keep six significant digits.
 
     Returns
     -------
@@ -53,12 +60,14 @@ def feature_contributions(explanation: Any) -> alt.Chart:
     frame["direction"] = np.where(frame["contribution"] >= 0, TOWARDS_ANOMALY, TOWARDS_NORMAL)
     tooltip: list[Any] = [alt.Tooltip("feature:N"),
                           alt.Tooltip("contribution:Q", format=".4g")]
+    specs = [(formats or {}).get(str(f)) for f in source["feature"]]
     if "value" in source.columns:
-        frame["value"] = [_text(v) for v in source["value"]]
+        frame["value"] = [_text(v, spec) for v, spec in zip(source["value"], specs, strict=True)]
         tooltip.append(alt.Tooltip("value:N", title="value in this row"))
     if {"normal_low", "normal_high"} <= set(source.columns):
-        frame["normal_range"] = [_range(lo, hi) for lo, hi in
-                                 zip(source["normal_low"], source["normal_high"], strict=True)]
+        frame["normal_range"] = [_range(lo, hi, spec) for lo, hi, spec in
+                                 zip(source["normal_low"], source["normal_high"], specs,
+                                     strict=True)]
         tooltip.append(alt.Tooltip("normal_range:N", title="normal range"))
     if "deviation" in source.columns:
         frame["deviation"] = pd.to_numeric(source["deviation"], errors="coerce").to_numpy()
@@ -85,20 +94,14 @@ def feature_contributions(explanation: Any) -> alt.Chart:
     ).properties(width=400, height=alt.Step(18))
 
 
-def _range(low: Any, high: Any) -> str:
+def _range(low: Any, high: Any, spec: Any = None) -> str:
     """``"low to high"``, one side only if the other is missing, or ``""``."""
-    lo, hi = _text(low), _text(high)
+    lo, hi = _text(low, spec), _text(high, spec)
     return f"{lo} to {hi}" if lo and hi else lo or hi
 
 
-def _text(value: Any) -> str:
-    """A cell as short text: numbers to 4 significant digits, missing as an empty string."""
+def _text(value: Any, spec: Any = None) -> str:
+    """A cell as text in its column's format; lists joined; missing as an empty string."""
     if isinstance(value, list | tuple | set | np.ndarray):
-        return ", ".join(_text(v) for v in value)
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, int | float | np.number):
-        return f"{float(value):.4g}"
-    return str(value)
+        return ", ".join(_text(v, spec) for v in value)
+    return format_value(value, spec)

@@ -111,6 +111,7 @@ def _top_table(result: Any, n_top: int, formats: dict[str, Any]) -> str:
 
 
 def _explanations(page: Page, result: Any, n_explain: int, formats: dict[str, Any]) -> None:
+    from jupyter_ad.charts import feature_contributions
     from jupyter_ad.explain import explain_row
 
     order = np.argsort(-result.scores, kind="stable")[:n_explain]
@@ -132,7 +133,8 @@ def _explanations(page: Page, result: Any, n_explain: int, formats: dict[str, An
                      "</article>")
             continue
         page.add(f"{heading}<p class='sentence'>{esc(exp.sentence())}</p>")
-        page.chart(exp.plot(), label=f"Column contributions for row {label}")
+        page.chart(feature_contributions(exp, formats=formats),
+                   label=f"Column contributions for row {label}")
         frame = exp.to_frame().head(5)
         keep = [c for c in ("feature", "value", "contribution", "normal_low", "normal_high",
                             "detail") if c in frame.columns]

@@ -314,7 +314,8 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
         with self.hold_sync():
             self.explanation_text = (f"Score {format_value(score, self.score_format)} "
                                      f"({status}). {exp.sentence()}")
-            self.explanation_spec = charts.feature_contributions(exp).to_dict()
+            self.explanation_spec = charts.feature_contributions(
+                exp, formats=self._formats).to_dict()
         self.schedule_snapshot()
 
     # -- state ----------------------------------------------------------------------------------

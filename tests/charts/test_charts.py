@@ -305,6 +305,17 @@ def test_contributions_sorted_and_coloured(explanation):
         assert "r17" in spec["title"]["text"] and "3.25" in spec["title"]["text"]
 
 
+def test_contributions_show_values_in_their_columns_formats():
+    formats = {"amount": {"kind": "number", "decimals": 2, "group": True}}
+    frame = CONTRIB.assign(value=[11127.91, "nice", 3, 12])
+    rows = {r["feature"]: r for r in values(charts.feature_contributions(
+        frame, formats=formats).to_dict())}
+    assert rows["amount"]["value"] == "11,127.91"  # not "1.113e+04"
+    assert rows["amount"]["normal_range"] == "1.00 to 5.00"
+    plain = {r["feature"]: r for r in values(charts.feature_contributions(frame).to_dict())}
+    assert plain["amount"]["value"] == "11127.9"
+
+
 def test_contributions_reject_bad_input():
     with pytest.raises(ad.ParameterError, match="to_frame"):
         charts.feature_contributions([1, 2])
