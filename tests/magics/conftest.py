@@ -9,9 +9,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def _shell() -> Any:
+    from IPython import get_ipython
     from IPython.testing.globalipapp import start_ipython
 
-    ip = start_ipython()
+    start_ipython()  # returns None when another test of this process started it already
+    ip = get_ipython()
     ip.run_line_magic("load_ext", "jupyter_ad")
     return ip
 

@@ -205,9 +205,7 @@ def test_copy_as_code_is_valid_and_reproduces_threshold_and_marks(panel, planted
 
 def test_panel_follows_the_variable_rebound_by_the_copied_code(planted_result):
     """Issue 13 item 5: running the copied code must not leave the panel on a stale object."""
-    from IPython.testing.globalipapp import start_ipython
-
-    ip = start_ipython()
+    ip = _shell()
     df, _ = planted_frame(n=300, d=4, n_out=6)
     planted_result.feedback.clear()
     planted_result.threshold = planted_result.model.threshold
@@ -240,9 +238,7 @@ def test_number_formats_follow_the_data(cards_result):
 
 
 def test_display_emits_the_widget_then_a_synced_snapshot(panel, planted_result):
-    from IPython.testing.globalipapp import start_ipython
-
-    ip = start_ipython()
+    ip = _shell()
     published: list[tuple[str, dict]] = []
     pub = ip.display_pub
     original = pub.publish
@@ -282,6 +278,15 @@ def test_snapshot_is_offline_and_escaped(cards_result):
         data.iloc[top, data.columns.get_loc("merchant_category")] = "jewelry"
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert not re.search(r"(src|href)\s*=\s*['\"]?https?:", html)
+
+
+def _shell():
+    """IPython's test shell (started once per process, by whichever test comes first)."""
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+
+    start_ipython()
+    return get_ipython()
 
 
 def _comparison_panel_checks(cmp, **kwargs):
