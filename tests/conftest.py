@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.browser import browser  # noqa: F401  (the browser tests' shared Chromium)
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ADBENCH = SHARED / "datasets" / "adbench"
 

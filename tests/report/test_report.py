@@ -211,10 +211,6 @@ def test_report_command_as_a_subprocess(data, tmp_path):
 
 
 # -- in a real browser, offline ------------------------------------------------------------------
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 _CHART_STATE = """() => Array.from(document.querySelectorAll('.chart')).map(div => ({
@@ -241,13 +237,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def open_offline(path: Path, *, shot: str | None = None) -> dict:
+def open_offline(browser, path: Path, *, shot: str | None = None) -> dict:
     """Open ``path`` in Chromium with the network cut; what it drew, logged and violated."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get "
-                    "install chromium fonts-dejavu-core, or make system-deps).", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
     n_charts = len(specs(path.read_text(encoding="utf-8")))
     seen: dict = {"requests": [], "blocked": [], "problems": []}
 
@@ -258,36 +249,34 @@ def open_offline(path: Path, *, shot: str | None = None) -> dict:
             seen["blocked"].append(route.request.url)
             route.abort()
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(_RECORD_VIOLATIONS)
-            page.route("**/*", only_local)
-            page.on("request", lambda r: seen["requests"].append(r.url))
-            page.on("pageerror", lambda e: seen["problems"].append(f"page error: {e}"))
-            page.on("console", lambda m: seen["problems"].append(m.text)
-                    if m.type == "error" else None)
-            page.goto(path.as_uri(), wait_until="load")
-            if n_charts:
-                page.wait_for_function(
-                    "(n) => document.querySelectorAll('.chart svg.marks').length"
-                    " + [...document.querySelectorAll('.chart')].filter("
-                    "d => d.textContent.includes('could not be drawn')).length >= n",
-                    arg=n_charts, timeout=60_000)
-            page.wait_for_load_state("networkidle")
-            seen["charts"] = page.evaluate(_CHART_STATE)
-            seen["violations"] = page.evaluate("window.__cspViolations")
-            seen["csp"] = page.evaluate("document.querySelector("
-                                        "'meta[http-equiv=Content-Security-Policy]').content")
-            seen["n_charts"] = n_charts
-            seen["injected_ran"] = page.evaluate("window.__injected === 1")
-            if shot:
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(_RECORD_VIOLATIONS)
+        page.route("**/*", only_local)
+        page.on("request", lambda r: seen["requests"].append(r.url))
+        page.on("pageerror", lambda e: seen["problems"].append(f"page error: {e}"))
+        page.on("console", lambda m: seen["problems"].append(m.text)
+                if m.type == "error" else None)
+        page.goto(path.as_uri(), wait_until="load")
+        if n_charts:
+            page.wait_for_function(
+                "(n) => document.querySelectorAll('.chart svg.marks').length"
+                " + [...document.querySelectorAll('.chart')].filter("
+                "d => d.textContent.includes('could not be drawn')).length >= n",
+                arg=n_charts, timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        seen["charts"] = page.evaluate(_CHART_STATE)
+        seen["violations"] = page.evaluate("window.__cspViolations")
+        seen["csp"] = page.evaluate("document.querySelector("
+                                    "'meta[http-equiv=Content-Security-Policy]').content")
+        seen["n_charts"] = n_charts
+        seen["injected_ran"] = page.evaluate("window.__injected === 1")
+        if shot:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    finally:
+        context.close()
     return seen
 
 
@@ -303,10 +292,10 @@ def assert_drawn_cleanly(seen: dict, path: Path) -> None:
 
 @pytest.mark.ui
 @pytest.mark.parametrize("which", ["report", "comparison_report"])
-def test_report_draws_its_charts_offline_in_chromium(which, request):
+def test_report_draws_its_charts_offline_in_chromium(which, request, browser):
     """Under the strict policy: scripts by hash only, no eval, base-uri and form-action none."""
     path, _ = request.getfixturevalue(which)
-    seen = open_offline(path, shot="report.png" if which == "report"
+    seen = open_offline(browser, path, shot="report.png" if which == "report"
                         else "comparison-report.png")
     assert_drawn_cleanly(seen, path)
     csp = seen["csp"]
@@ -316,14 +305,14 @@ def test_report_draws_its_charts_offline_in_chromium(which, request):
 
 
 @pytest.mark.ui
-def test_the_policy_blocks_an_injected_script_and_the_test_sees_it(report, tmp_path):
+def test_the_policy_blocks_an_injected_script_and_the_test_sees_it(report, tmp_path, browser):
     """A script that escaping let through would not run, and the violation is reported."""
     _, text = report
     tampered = tmp_path / "tampered.html"
     tampered.write_text(text.replace(
         "</footer>", "</footer><script>window.__injected = 1</script>"
         "<img src='data:,' onerror='window.__injected = 1'>"), encoding="utf-8")
-    seen = open_offline(tampered)
+    seen = open_offline(browser, tampered)
     assert seen["injected_ran"] is False
     assert len(seen["violations"]) == 2, seen["violations"]
     assert all(v.startswith("script-src") for v in seen["violations"])
@@ -331,13 +320,13 @@ def test_the_policy_blocks_an_injected_script_and_the_test_sees_it(report, tmp_p
 
 
 @pytest.mark.ui
-def test_report_with_hostile_column_names_draws_every_chart(tmp_path):
+def test_report_with_hostile_column_names_draws_every_chart(tmp_path, browser):
     """Issue 12 item 7 in the report: quotes, backslashes and newlines in column names."""
     names = ["it's", 'say "hi"', "line\nbreak", "back\\slash", "a.b[0]"]
     rng = np.random.default_rng(1)
     frame = pd.DataFrame(rng.normal(size=(300, len(names))), columns=names)
     frame.iloc[:4, 0] += 9
     path = write_html(ad.detect(frame, "iforest"), tmp_path / "odd.html", n_explain=2)
-    seen = open_offline(path)
+    seen = open_offline(browser, path)
     assert_drawn_cleanly(seen, path)
     assert seen["n_charts"] == 3

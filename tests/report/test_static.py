@@ -28,7 +28,7 @@ def _cases():
         yield pytest.param(value, case["spec"], case["text"], id=f"{case['value']!r}")
 
 
-@pytest.mark.parametrize(("value", "spec", "text"), _cases())
+@pytest.mark.parametrize(("value", "spec", "text"), list(_cases()))
 def test_shared_cases_match_the_javascript_formatter(value, spec, text):
     """js/tests/format.test.js runs the same cases through js/src/format.js."""
     assert format_value(value, spec) == text
