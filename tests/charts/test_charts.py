@@ -187,7 +187,7 @@ def test_scatter_uses_the_features_themselves_when_one_or_two():
     spec1 = charts.score_scatter(res1).to_dict()
     assert spec1["encoding"]["y"]["title"] == "anomaly score"
     row = values(spec1)[0]
-    assert row["y"] == pytest.approx(res1.scores[row["row"]])
+    assert row["y"] == pytest.approx(res1.scores[row["row"]], abs=1e-3)
 
 
 def test_scatter_pca_titles_and_marks_from_feedback(result):

@@ -208,7 +208,7 @@ def test_panel_follows_the_variable_rebound_by_the_copied_code(planted_result):
     ip = _shell()
     df, _ = planted_frame(n=300, d=4, n_out=6)
     planted_result.feedback.clear()
-    planted_result.threshold = planted_result.model.threshold
+    planted_result.threshold = planted_result.model.threshold_
     ip.user_ns.update(df=df, res=planted_result)
     try:
         panel = DetectionPanel(planted_result, var_name="res")
