@@ -8,12 +8,12 @@
 import { h, keyRouter, plainKey } from "./dom.js";
 import { formatValue } from "./format.js";
 import { sortRows } from "./table.js";
-import { embed, loadVega } from "./vega.js";
+import { chartSet } from "./chart_set.js";
 
 function render({ model, el, host }) {
   el.classList.add("jad-panel", "jad-comparison");
-  const state = { sortKey: null, sortAscending: false, views: {}, generation: {}, vega: null,
-                  disposed: false };
+  const state = { sortKey: null, sortAscending: false };
+  const charts = chartSet(model, host);
   const title = h("div", { class: "jad-title", role: "heading", "aria-level": "3" });
   const note = h("div", { class: "jad-notes" });
   const status = h("div", { class: "jad-status", role: "status" });
@@ -113,39 +113,9 @@ function render({ model, el, host }) {
   };
 
   async function drawChart(name, target, spec) {
-    const generation = (state.generation[name] || 0) + 1;
-    state.generation[name] = generation;
-    const stale = () => state.disposed || state.generation[name] !== generation;
-    if (state.views[name]) {
-      state.views[name].finalize();
-      delete state.views[name];
-    }
-    target.replaceChildren();
-    if (!spec || !Object.keys(spec).length) return;
-    if (!state.vega) {
-      target.textContent = "Drawing charts…";
-      const vega = await loadVega(model, host).catch((err) => {
-        if (!stale()) target.textContent = `Charts not drawn: ${err.message}`;
-        return null;
-      });
-      if (stale() || !vega) return;
-      state.vega = vega;
-      target.replaceChildren();
-    }
-    let result;
-    try {
-      result = await embed(state.vega, target, spec);
-    } catch (err) {
-      if (!stale()) target.textContent = `Chart not drawn: ${err.message}`;
-      return;
-    }
-    if (stale()) {
-      result.finalize();
-      return;
-    }
-    state.views[name] = result;
-    if (name === "bars") {
-      result.view.addEventListener("click", (_event, item) => {
+    const view = await charts.draw(name, target, spec);
+    if (view && name === "bars") {
+      view.addEventListener("click", (_event, item) => {
         const datum = item && item.datum;
         if (datum && typeof datum.detector === "string") select(datum.detector);
       });
@@ -170,11 +140,10 @@ function render({ model, el, host }) {
   drawHeader(); drawTable(); drawCharts();
 
   return () => {
-    state.disposed = true;
     keys.dispose();
     themeObserver.disconnect();
     for (const [events, fn] of handlers) for (const ev of events.split(" ")) model.off(ev, fn);
-    for (const result of Object.values(state.views)) result.finalize();
+    charts.dispose();
   };
 }
 

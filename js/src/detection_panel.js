@@ -14,8 +14,10 @@
 import { h, keyRouter, plainKey } from "./dom.js";
 import { formatCount, formatShare, formatValue } from "./format.js";
 import { stepAfterKey, stepIndex, stepOfThreshold } from "./steps.js";
-import { markedPositions, markOf, markSummary, markText, sortRows } from "./table.js";
-import { embed, loadVega, setSignal } from "./vega.js";
+import { markedPositions, markOf, markSummary, markText } from "./table.js";
+import { topRowsTable } from "./top_rows.js";
+import { chartSet } from "./chart_set.js";
+import { setSignal } from "./vega.js";
 
 const PING_TIMEOUT_MS = 4000;
 const SEND_DELAY_MS = 120;
@@ -25,9 +27,10 @@ function render({ model, el, host }) {
   el.classList.add("jad-panel", "jad-detection");
   const state = {
     sortKey: null, sortAscending: false, sendTimer: null, brushTimer: null, connected: null,
-    views: {}, generation: {}, vega: null, disposed: false, focusRow: null,
+    disposed: false,
   };
   const uid = `jad-${Math.random().toString(36).slice(2, 9)}`;
+  const charts = chartSet(model, host);
 
   // -- header ----------------------------------------------------------------------------------
   const title = h("div", { class: "jad-title", role: "heading", "aria-level": "3" });
@@ -165,8 +168,6 @@ function render({ model, el, host }) {
   });
   keys.on((t) => t === code, (event) => plainKey(event, [
     "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]));
-  keys.on((t) => t instanceof Element && t.matches("tr.jad-row"),
-          (event) => onRowKey(event, Number(event.target.dataset.row)));
   keys.on((t) => t instanceof Element && t.matches("button"),
           (event) => plainKey(event, ["Enter", " "]));
 
@@ -202,112 +203,14 @@ function render({ model, el, host }) {
     describeCount(exact >= 0 ? all[exact][0] : k, threshold);
   };
 
-  const columns = () => [{ name: "mark", key: "__mark", format: { kind: "text" } },
-    ...(model.get("columns") || [])];
-
-  function focusRow(position) {
-    const row = table.querySelector(`tr.jad-row[data-row="${position}"]`);
-    if (row) row.focus();
-  }
-
   const select = (position) => {
     model.set("selected_row", position);
     model.save_changes();
   };
-
-  const drawTable = () => {
-    const cols = columns();
-    const threshold = model.get("threshold");
-    const selected = model.get("selected_row");
-    const feedback = model.get("feedback") || {};
-    const hadFocus = table.contains(document.activeElement);
-    tableNote.textContent = model.get("table_note");
-    const rows = sortRows(model.get("rows") || [], state.sortKey, state.sortAscending);
-    const head = h("tr", {}, cols.map((col) => {
-      const sorted = state.sortKey === col.key;
-      const th = h("th", {
-        scope: "col",
-        "aria-sort": sorted ? (state.sortAscending ? "ascending" : "descending") : false,
-      });
-      if (col.key === "__mark") {
-        th.textContent = "mark";
-        return th;
-      }
-      const button = h("button", {
-        type: "button", class: "jad-sort",
-        text: col.name + (sorted ? (state.sortAscending ? " ▲" : " ▼") : ""),
-        "aria-label": `sort by ${col.name}`,
-        onclick: () => {
-          if (state.sortKey === col.key) state.sortAscending = !state.sortAscending;
-          else {
-            state.sortKey = col.key;
-            state.sortAscending = false;
-          }
-          drawTable();
-        },
-      });
-      th.appendChild(button);
-      return th;
-    }));
-    const body = [];
-    const focusTarget = selected >= 0 && rows.some((r) => r.row === selected) ? selected
-      : (rows[0] ? rows[0].row : -1);
-    for (const r of rows) {
-      const mark = markOf(feedback, r);
-      const classes = ["jad-row"];
-      if (r.score > threshold) classes.push("jad-row-flagged");
-      if (r.row === selected) classes.push("jad-row-selected");
-      if (mark === 1) classes.push("jad-row-fb-yes");
-      if (mark === 0) classes.push("jad-row-fb-no");
-      const tr = h("tr", {
-        class: classes.join(" "), "data-row": String(r.row),
-        tabindex: r.row === focusTarget ? "0" : "-1",
-        "aria-selected": r.row === selected ? "true" : "false",
-        onclick: () => select(r.row),
-      }, cols.map((col) => {
-        if (col.key === "__mark") {
-          const m = markText(mark);
-          return h("td", { class: "jad-mark", text: m.text, "aria-label": m.label });
-        }
-        const number = col.format && col.format.kind === "number";
-        return h("td", { class: number ? "jad-num" : "", text: formatValue(r[col.key], col.format) });
-      }));
-      body.push(tr);
-      if (r.row === selected) {
-        body.push(h("tr", { class: "jad-detail-row" },
-                    [h("td", { colspan: String(cols.length) }, [detail])]));
-      }
-    }
-    // a row picked in the scatter may not be among the rows listed: show it above the table
-    if (selected >= 0 && !rows.some((r) => r.row === selected)) detailHolder.replaceChildren(detail);
-    else detailHolder.replaceChildren();
-    table.replaceChildren(
-      h("caption", { class: "jad-sr-only", text: "Highest-scoring rows; select one to see why" }),
-      h("thead", {}, head), h("tbody", {}, body));
-    if (hadFocus && state.focusRow !== null) focusRow(state.focusRow);
-  };
-
-  function onRowKey(event, position) {
-    const order = [...table.querySelectorAll("tr.jad-row")].map((tr) => Number(tr.dataset.row));
-    const at = order.indexOf(position);
-    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: order.length - 1 };
-    if (!plainKey(event, ["ArrowDown", "ArrowUp", "Home", "End", "Enter", " "])) return false;
-    event.preventDefault();
-    if (event.key === "Enter" || event.key === " ") {
-      state.focusRow = position;
-      select(position);
-      return true;
-    }
-    const target = order[Math.min(order.length - 1, Math.max(0, moves[event.key]))];
-    for (const tr of table.querySelectorAll("tr.jad-row")) tr.tabIndex = -1;
-    const next = table.querySelector(`tr.jad-row[data-row="${target}"]`);
-    if (next) {
-      next.tabIndex = 0;
-      next.focus();
-      state.focusRow = target;
-    }
-    return true;
-  }
+  const rowsTable = topRowsTable({ model, table, tableNote, detailHolder, detail, select });
+  const drawTable = rowsTable.draw;
+  keys.on((t) => t instanceof Element && t.matches("tr.jad-row"),
+          (event) => rowsTable.onRowKey(event, Number(event.target.dataset.row)));
 
   const drawDetail = () => {
     const row = model.get("selected_row");
@@ -329,47 +232,16 @@ function render({ model, el, host }) {
 
   // -- charts ------------------------------------------------------------------------------------
   async function drawChart(name, target, spec) {
-    const generation = (state.generation[name] || 0) + 1;
-    state.generation[name] = generation;
-    const stale = () => state.disposed || state.generation[name] !== generation;
-    const old = state.views[name];
-    if (old) {
-      old.finalize();
-      delete state.views[name];
-    }
-    target.replaceChildren();
-    if (!spec || !Object.keys(spec).length) return;
-    if (!state.vega) {
-      target.textContent = "Drawing charts…";
-      const vega = await loadVega(model, host).catch((err) => {
-        if (!stale()) target.textContent = `Charts not drawn: ${err.message}`;
-        return null;
-      });
-      if (stale() || !vega) return; // no runtime yet: change:runtime draws again
-      state.vega = vega;
-      target.replaceChildren();
-    }
-    let result = null;
-    try {
-      result = await embed(state.vega, target, spec);
-    } catch (err) {
-      if (!stale()) target.textContent = `Chart not drawn: ${err.message}`;
-      return;
-    }
-    if (stale()) {
-      result.finalize();
-      return;
-    }
-    state.views[name] = result;
+    const view = await charts.draw(name, target, spec);
+    if (!view) return;
     syncSignals();
-    if (name === "scatter") listenToScatter(result.view);
+    if (name === "scatter") listenToScatter(view);
   }
 
   function syncSignals() {
     const threshold = model.get("threshold");
     const { yes: marked, no: normal } = markedPositions(model.get("feedback"));
-    for (const [name, result] of Object.entries(state.views)) {
-      const view = result.view;
+    for (const [name, view] of Object.entries(charts.views())) {
       if (name !== "explanation") setSignal(view, "threshold", threshold);
       if (name === "scatter") {
         setSignal(view, "selected_row", model.get("selected_row"));
@@ -458,7 +330,7 @@ function render({ model, el, host }) {
     themeObserver.disconnect();
     model.off("msg:custom", onMessage);
     for (const [events, fn] of handlers) for (const ev of events.split(" ")) model.off(ev, fn);
-    for (const result of Object.values(state.views)) result.finalize();
+    charts.dispose();
   };
 }
 

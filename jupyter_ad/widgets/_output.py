@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["SnapshotOutputs", "widget_bundle"]
+__all__ = ["SnapshotOutputs", "user_value", "widget_bundle"]
 
 REFRESH_DELAY = 0.8
 # Chart images are drawn off the kernel's event loop (vl-convert releases the GIL), one at a
@@ -107,3 +107,15 @@ class SnapshotOutputs:
         except Exception as exc:  # never let a snapshot break the kernel's event loop
             if isinstance(getattr(self, "error", None), str):
                 self.error = f"The static snapshot was not updated: {exc}"  # type: ignore
+
+
+def user_value(name: str) -> Any:
+    """The value of ``name`` in the running IPython's namespace, or None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    shell = get_ipython()
+    if shell is None or not name.isidentifier():
+        return None
+    return shell.user_ns.get(name)

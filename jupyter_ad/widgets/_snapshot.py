@@ -20,7 +20,7 @@ those), JupyterLab's CSS variables with light fallbacks.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,8 +28,8 @@ import pandas as pd
 
 from jupyter_ad.report._static import chart_image, esc, format_value, html_table
 
-__all__ = ["SNAPSHOT_ROWS", "detection_snapshot", "detection_text", "snapshot_bundle",
-           "snapshot_html", "with_params"]
+__all__ = ["SNAPSHOT_POINTS", "SNAPSHOT_ROWS", "detection_job", "detection_snapshot",
+           "detection_text", "snapshot_bundle", "snapshot_html", "with_params"]
 
 SNAPSHOT_ROWS = 20
 
@@ -112,6 +112,39 @@ def detection_snapshot(state: Mapping[str, Any], *, threshold: float,
     title = (f"{state['title']} · threshold {shown_threshold} · {k:,} of {n:,} rows flagged "
              f"({share})")
     return snapshot_html(title, "\n".join(lines), sections)
+
+
+SNAPSHOT_POINTS = 2000  # scatter points in the snapshot's picture (the live view has more)
+
+
+def detection_job(state: Mapping[str, Any], *, threshold: float,
+                  specs: tuple[dict[str, Any], dict[str, Any]]
+                  ) -> Callable[[], dict[str, str]]:
+    """A function that draws a DetectionPanel's snapshot from a copy of its state.
+
+    ``specs`` are the panel's histogram and scatter specifications; the function sets their
+    threshold, selected-row and mark parameters to the state's, thins the scatter to
+    :data:`SNAPSHOT_POINTS` and draws them. It reads nothing else, so it can run in another
+    thread while the user goes on.
+    """
+    marked: tuple[list[int], list[int]] = ([], [])
+    for row, value in dict(state.get("feedback") or {}).items():
+        if value in (0, 1):
+            marked[int(value)].append(int(row))
+    values = {"threshold": threshold, "selected_row": int(state["selected_row"]),
+              "marked_anomaly": sorted(marked[1]), "marked_normal": sorted(marked[0])}
+
+    def build() -> dict[str, str]:
+        charts = []
+        if specs[0]:
+            charts.append((with_params(specs[0], values), "Histogram of the anomaly scores"))
+        if specs[1]:
+            charts.append((with_params(specs[1], values, max_rows=SNAPSHOT_POINTS),
+                           "Scatter of the rows by anomaly score"))
+        html = detection_snapshot(state, threshold=threshold, charts=charts)
+        return snapshot_bundle(html, detection_text(state, threshold=threshold))
+
+    return build
 
 
 def with_params(spec: dict[str, Any], values: Mapping[str, Any], *,

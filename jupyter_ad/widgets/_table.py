@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TABLE_ROWS", "brushed_rows", "json_value", "table_columns", "table_rows",
-           "threshold_steps"]
+__all__ = ["TABLE_ROWS", "brushed_rows", "feedback_positions", "json_value", "table_columns",
+           "table_rows", "threshold_steps"]
 
 TABLE_ROWS = 50
 MAX_COLUMNS = 20
@@ -75,9 +75,10 @@ def table_columns(result: Any, keys: list[str],
         source = key.removesuffix(" (input)")
         if key == "index":
             spec: dict[str, Any] = {"kind": "text"}
-        elif key in ("score", "rank"):
-            spec = formats["score_ad" if "score_ad" in formats else "score"] if key == "score" \
-                else formats.get("rank_ad", formats["rank"])
+        elif key == "score":
+            spec = formats.get("score_ad", formats["score"])
+        elif key == "rank":
+            spec = formats.get("rank_ad", formats["rank"])
         else:
             spec = formats.get(names.get(source, source), {"kind": "text"})
         out.append({"name": "row" if key == "index" else key, "key": key, "format": spec})
@@ -103,6 +104,20 @@ def threshold_steps(sorted_scores: np.ndarray, max_steps: int = 400) -> list[lis
     _, first = np.unique(thresholds, return_index=True)
     keep = np.sort(first)
     return [[int(flagged[i]), float(thresholds[i])] for i in keep]
+
+
+def feedback_positions(result: Any) -> dict[str, int]:
+    """``result.feedback`` keyed by row position, as text (what the table and scatter use)."""
+    index = result.data.index
+    out: dict[str, int] = {}
+    for label, value in result.feedback.items():
+        try:
+            pos = index.get_loc(label)
+        except KeyError:
+            continue
+        if isinstance(pos, int | np.integer):
+            out[str(int(pos))] = int(value)
+    return out
 
 
 def brushed_rows(points: pd.DataFrame, brush: Mapping[str, Any]) -> np.ndarray | None:

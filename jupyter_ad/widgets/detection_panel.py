@@ -14,17 +14,13 @@ from jupyter_ad.errors import ParameterError
 from jupyter_ad.report._static import format_value, result_formats
 from jupyter_ad.widgets._assets import asset, module
 from jupyter_ad.widgets._code import panel_code
-from jupyter_ad.widgets._output import SnapshotOutputs
+from jupyter_ad.widgets._output import SnapshotOutputs, user_value
 from jupyter_ad.widgets._runtime import runtime, runtime_trait
-from jupyter_ad.widgets._snapshot import (
-    detection_snapshot,
-    detection_text,
-    snapshot_bundle,
-    with_params,
-)
+from jupyter_ad.widgets._snapshot import detection_job
 from jupyter_ad.widgets._table import (
     TABLE_ROWS,
     brushed_rows,
+    feedback_positions,
     table_columns,
     table_rows,
     threshold_steps,
@@ -33,7 +29,6 @@ from jupyter_ad.widgets._table import (
 __all__ = ["DetectionPanel"]
 
 SUMMARY_MAX_FLAGGED = 100_000
-SNAPSHOT_POINTS = 2000  # scatter points in the snapshot's picture (the live view has more)
 
 
 class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc]
@@ -121,7 +116,7 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
                                  f"{type(result).__name__}.")
         self._result = result
         self._names = (var_name, data_name)
-        self._follow_name = var_name if _user_value(var_name) is result else None
+        self._follow_name = var_name if user_value(var_name) is result else None
         self._n_table = int(table_rows)
         self._bins, self._max_points = bins, max_points
         self._sorted = np.sort(np.asarray(result.scores, dtype=np.float64))
@@ -227,24 +222,8 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
 
     def snapshot_job(self) -> Callable[[], dict[str, str]]:
         """A function drawing the snapshot of the panel as it is now (thread-safe)."""
-        state = self._state()
-        threshold = float(self._result.threshold)
-        marked = markedpositions(state["feedback"])
-        values = {"threshold": threshold, "selected_row": int(state["selected_row"]),
-                  "marked_anomaly": marked[1], "marked_normal": marked[0]}
-        specs = (self.histogram_spec, self.scatter_spec)
-
-        def build() -> dict[str, str]:
-            charts = []
-            if specs[0]:
-                charts.append((with_params(specs[0], values), "Histogram of the anomaly scores"))
-            if specs[1]:
-                charts.append((with_params(specs[1], values, max_rows=SNAPSHOT_POINTS),
-                               "Scatter of the rows by anomaly score"))
-            html = detection_snapshot(state, threshold=threshold, charts=charts)
-            return snapshot_bundle(html, detection_text(state, threshold=threshold))
-
-        return build
+        return detection_job(self._state(), threshold=float(self._result.threshold),
+                             specs=(self.histogram_spec, self.scatter_spec))
 
     def snapshot_html(self) -> str:
         """Static HTML of the panel as it is now (threshold, marks, selection, charts)."""
@@ -332,7 +311,7 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
         """Drive the result now held by the variable the panel's result came from."""
         if self._follow_name is None:
             return
-        current = _user_value(self._follow_name)
+        current = user_value(self._follow_name)
         if current is None or current is self._result or not hasattr(current, "scores"):
             return
         scores = np.asarray(current.scores, dtype=np.float64)
@@ -410,40 +389,10 @@ class DetectionPanel(SnapshotOutputs, anywidget.AnyWidget):  # type: ignore[misc
         return int(row)
 
     def _feedback_state(self) -> dict[str, int]:
-        """``result.feedback`` keyed by row position (what the table and scatter use)."""
-        index = self._result.data.index
-        out: dict[str, int] = {}
-        for label, value in self._result.feedback.items():
-            try:
-                pos = index.get_loc(label)
-            except KeyError:
-                continue
-            if isinstance(pos, int | np.integer):
-                out[str(int(pos))] = int(value)
-        return out
+        return feedback_positions(self._result)
 
     def _state(self) -> dict[str, Any]:
         names = ("title", "summary", "notes", "n_rows", "n_flagged", "rows", "columns",
                  "feedback", "selected_row", "selected_label", "explanation_text", "code",
                  "score_format")
         return {name: getattr(self, name) for name in names}
-
-def markedpositions(feedback: dict[str, int]) -> tuple[list[int], list[int]]:
-    """Row positions marked normal (0) and true anomaly (1)."""
-    out: tuple[list[int], list[int]] = ([], [])
-    for row, value in feedback.items():
-        if value in (0, 1):
-            out[int(value)].append(int(row))
-    return sorted(out[0]), sorted(out[1])
-
-
-def _user_value(name: str) -> Any:
-    """The value of ``name`` in the running IPython's namespace, or None."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return None
-    shell = get_ipython()
-    if shell is None or not name.isidentifier():
-        return None
-    return shell.user_ns.get(name)
