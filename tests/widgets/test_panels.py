@@ -237,7 +237,13 @@ def test_number_formats_follow_the_data(cards_result):
     assert f"{top['amount']:,.2f}" in html  # the same text in the snapshot
 
 
-def test_display_emits_the_widget_then_a_synced_snapshot(panel, planted_result):
+def test_display_emits_the_widget_then_a_synced_snapshot(panel, planted_result, monkeypatch):
+    from jupyter_ad.widgets import _output
+
+    def no_loop():  # a kernel refreshes on its event loop; without one, at once. (Playwright's
+        raise RuntimeError("no running event loop")  # sync API leaves a loop in this thread.)
+
+    monkeypatch.setattr(_output.asyncio, "get_running_loop", no_loop)
     ip = _shell()
     published: list[tuple[str, dict]] = []
     pub = ip.display_pub
