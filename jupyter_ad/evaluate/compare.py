@@ -47,6 +47,8 @@ class ComparisonResult:
         The evaluation labels (NaN where unlabelled), if given.
     agreement : pandas.DataFrame
         Detector x detector Spearman rank correlation of the scores.
+    selected : str or None
+        The detector chosen in the comparison panel (clicked in its leaderboard), if any.
     """
 
     def __init__(self, table: pd.DataFrame, scores: dict[str, np.ndarray],
@@ -58,6 +60,7 @@ class ComparisonResult:
         self.labels = labels
         self.agreement = agreement
         self.index = index
+        self.selected: str | None = None
 
     @property
     def metric(self) -> str:
