@@ -47,13 +47,14 @@ class RowTransformer:
                 self._unseen = -math.log(1.0 / (n + 1.0))
             start += len(pre.date_parts_[name]) if kind == "datetime" else 1
         self._width = start
+        self._bounds = pre._bounds()
         # a model of plain numbers takes a shortcut: one list, one array
         self._numbers = [name for name, kind, _ in self._steps] if all(
             kind in ("numeric", "boolean") for _, kind, _ in self._steps) else None
 
     def transform(self, row: Mapping[str, Any], *, extra_columns: str = "error") -> np.ndarray:
-        """The preprocessed row, shape ``(1, n_features)``: finite float64 values (a value
-        that cannot be made finite raises :class:`~jupyter_ad.errors.DataError`).
+        """The preprocessed row, shape ``(1, n_features)``: finite float64 values (missing
+        ones imputed; ``+inf``, ``-inf`` and values beyond the bounds clipped to them).
         """
         if self._numbers is not None and (extra_columns != "error"
                                           or len(row) == len(self._numbers)):
@@ -106,22 +107,19 @@ class RowTransformer:
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
         pre = self._pre
-        scaled = (out - pre.center_) / pre.scale_
-        if np.isfinite(scaled).all():  # the usual case: nothing to impute, no overflow
+        bounds = self._bounds
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = np.clip((out - pre.center_) / pre.scale_, bounds[0], bounds[1])
+        if np.isfinite(scaled).all():  # the usual case; +-inf and overflow are on a bound
             return scaled.reshape(1, -1)
-        bad = ~np.isfinite(out)
-        if bad.any():
-            if pre.impute is None:
-                raise MissingValuesError(
-                    f"Feature {pre.feature_names_out_[int(np.argmax(bad))]!r} is missing; pass "
-                    "a value or fit with preprocessing={'impute': 'median'}.")
-            out = np.where(bad, pre.fill_, out)
-            scaled = (out - pre.center_) / pre.scale_
-        if not np.isfinite(scaled).all():  # a value so large that scaling overflows
-            from jupyter_ad.data.preprocessing import overflow_error
-
-            j = int(np.argmax(~np.isfinite(scaled)))
-            raise overflow_error(pre.feature_names_out_[j], float(out[j]))
+        missing = np.isnan(out)  # (only missing values leave NaN behind)
+        if pre.impute is None:
+            raise MissingValuesError(
+                f"Feature {pre.feature_names_out_[int(np.argmax(missing))]!r} is missing; pass "
+                "a value or fit with preprocessing={'impute': 'median'}.")
+        out = np.where(missing, pre.fill_, out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = np.clip((out - pre.center_) / pre.scale_, bounds[0], bounds[1])
         return scaled.reshape(1, -1)
 
 
