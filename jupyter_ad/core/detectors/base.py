@@ -158,8 +158,8 @@ class BaseDetector(OutlierMixin, BaseEstimator):  # type: ignore[misc]
                 train = finite_scores(self._training_scores(X))
         except JupyterADError:
             raise
-        except (ValueError, TypeError, ArithmeticError, IndexError) as exc:
-            raise _library_error(self, exc, X.shape) from exc
+        except (ValueError, TypeError, ArithmeticError, IndexError, AssertionError) as exc:
+            raise _library_error(self, exc, X.shape) from exc  # (PyOD asserts on some data)
         self.n_features_in_ = X.shape[1]
         if names is not None:
             self.feature_names_in_ = np.asarray(names, dtype=object)
