@@ -12,7 +12,7 @@ from numba import njit, prange
 
 from jupyter_ad._kernel_lock import KERNEL_LOCK
 
-__all__ = ["all_finite", "column_quantiles", "column_summary", "impute_scale"]
+__all__ = ["all_finite", "column_quantiles", "column_summary", "impute_scale", "scale_row"]
 
 _BLOCK = 16384  # rows per parallel task
 _SERIAL_BELOW = 20000  # fewer rows: no thread start-up
@@ -207,6 +207,26 @@ def impute_scale(X: np.ndarray, fill: np.ndarray, center: np.ndarray, scale: np.
         with KERNEL_LOCK:
             counts = _impute_scale(X, fill, center, scale, lo, hi, by_column, out)
     return out, counts[0], counts[1], counts[2]
+
+
+@njit(cache=True, nogil=True)
+def scale_row(values: np.ndarray, center: np.ndarray, scale: np.ndarray, lo: np.ndarray,
+              hi: np.ndarray, out: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """``out = clip((values - center) / scale, lo, hi)`` for one row, as :func:`impute_scale`
+    computes it (the ``score_one`` path, one call); ``False`` (``out`` unfinished) when a value
+    is NaN and needs imputing first.
+    """
+    for j in range(values.shape[0]):
+        v = values[j]
+        if np.isnan(v):
+            return False
+        scaled = (v - center[j]) / scale[j]
+        if scaled > hi[j]:
+            scaled = hi[j]
+        elif scaled < lo[j]:
+            scaled = lo[j]
+        out[j] = scaled
+    return True
 
 
 @njit(parallel=True, cache=True, nogil=True)

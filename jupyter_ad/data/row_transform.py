@@ -47,7 +47,8 @@ class RowTransformer:
                 self._unseen = -math.log(1.0 / (n + 1.0))
             start += len(pre.date_parts_[name]) if kind == "datetime" else 1
         self._width = start
-        self._bounds = pre._bounds()
+        bounds = pre._bounds()
+        self._bounds = (np.ascontiguousarray(bounds[0]), np.ascontiguousarray(bounds[1]))
         # a model of plain numbers takes a shortcut: one list, one array
         self._numbers = [name for name, kind, _ in self._steps] if all(
             kind in ("numeric", "boolean") for _, kind, _ in self._steps) else None
@@ -106,21 +107,21 @@ class RowTransformer:
             out[start + k] = float(getattr(stamp, part))
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
+        from jupyter_ad.data._numeric_kernel import scale_row
+
         pre = self._pre
-        bounds = self._bounds
-        with np.errstate(over="ignore", invalid="ignore"):
-            scaled = np.clip((out - pre.center_) / pre.scale_, bounds[0], bounds[1])
-        if np.isfinite(scaled).all():  # the usual case; +-inf and overflow are on a bound
-            return scaled.reshape(1, -1)
-        missing = np.isnan(out)  # (only missing values leave NaN behind)
+        lo, hi = self._bounds
+        scaled = np.empty((1, out.shape[0]))
+        # +-inf and values whose scaling overflows land on a bound; NaN needs imputing first
+        if scale_row(out, pre.center_, pre.scale_, lo, hi, scaled[0]):
+            return scaled
+        missing = np.isnan(out)
         if pre.impute is None:
             raise MissingValuesError(
                 f"Feature {pre.feature_names_out_[int(np.argmax(missing))]!r} is missing; pass "
                 "a value or fit with preprocessing={'impute': 'median'}.")
-        out = np.where(missing, pre.fill_, out)
-        with np.errstate(over="ignore", invalid="ignore"):
-            scaled = np.clip((out - pre.center_) / pre.scale_, bounds[0], bounds[1])
-        return scaled.reshape(1, -1)
+        scale_row(np.where(missing, pre.fill_, out), pre.center_, pre.scale_, lo, hi, scaled[0])
+        return scaled
 
 
 def _number(name: str, value: Any) -> float:

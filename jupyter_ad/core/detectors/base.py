@@ -184,7 +184,7 @@ class BaseDetector(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         preprocessing produces (its output is clipped far inside these bounds), so
         ``AnomalyModel`` scores its preprocessed rows without a second pass of checks.
         """
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with warnings.catch_warnings():  # (numpy's floating-point warnings included)
             warnings.simplefilter("ignore", RuntimeWarning)
             scores = self._score(X)
         s = np.asarray(scores, dtype=np.float64).ravel()
