@@ -34,8 +34,8 @@ def test_the_reported_case_an_extreme_value_alone_is_an_anomaly(normal_abc):
     model = ad.fit(normal_abc)  # algorithm="auto"
     ten = model.score_one({"a": 10, "b": 0, "c": 0})
     huge = model.score_one({"a": 1e155, "b": 0, "c": 0})
-    assert ten > model.threshold  # (18.4 against 3.10 in the issue)
-    assert huge >= ten and huge > model.threshold  # was -0.206: labelled normal
+    assert ten > model.threshold_  # (18.4 against 3.10 in the issue)
+    assert huge >= ten and huge > model.threshold_  # was -0.206: labelled normal
     assert model.predict(_rows([1e155, 1e308, np.inf, -np.inf])).tolist() == [1, 1, 1, 1]
 
 
@@ -89,7 +89,7 @@ def test_infinity_is_the_most_extreme_value_not_missing(normal_abc):
         res.preprocessing.lines()
     model = res.model
     scores = [model.score_one({"a": v, "b": 0.0, "c": 0.0}) for v in (100.0, 1e308, np.inf)]
-    assert scores[0] <= scores[1] <= scores[2] and scores[0] > model.threshold
+    assert scores[0] <= scores[1] <= scores[2] and scores[0] > model.threshold_
     assert model.score_one({"a": -np.inf, "b": 0, "c": 0}) >= model.score_one(
         {"a": -100.0, "b": 0, "c": 0})
     strict = ad.fit(normal_abc, preprocessing={"impute": None})
