@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the same names, resolved for type checkers and documentatio
     )
     from jupyter_ad.core.result import DetectionResult
     from jupyter_ad.data.quality import DataQualityReport, check_data
+    from jupyter_ad.errors import NotFittedError
     from jupyter_ad.evaluate.compare import ComparisonResult, compare
     from jupyter_ad.evaluate.learn import learn_from_labels
     from jupyter_ad.evaluate.tune import tune
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # the same names, resolved for type checkers and documentatio
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {
+    "NotFittedError": "jupyter_ad.errors",  # subclasses scikit-learn's: built on first use
     "detect": "jupyter_ad.core.api",
     "fit": "jupyter_ad.core.api",
     "compare": "jupyter_ad.evaluate.compare",
@@ -70,6 +72,7 @@ __all__ = [
     "DataQualityReport",
     "DetectionResult",
     "DetectorInfo",
+    "NotFittedError",
     "__version__",
     "check_data",
     "compare",

@@ -4,9 +4,17 @@ Every error raised for a user mistake is a subclass of :class:`JupyterADError`, 
 the built-in exception a Python user would expect (``ValueError``, ``TypeError``,
 ``KeyError``, ``FileNotFoundError``), so existing ``except`` clauses keep working.
 Messages name the column, row or option at fault and say how to fix it.
+
+:class:`NotFittedError` also derives from scikit-learn's ``sklearn.exceptions.NotFittedError``
+(which scikit-learn's own checks and tools catch). It is created on first access, so that
+``import jupyter_ad`` and ``from jupyter_ad.errors import *`` do not import scikit-learn; it is
+therefore not in ``__all__`` (``jupyter_ad.NotFittedError`` and
+``from jupyter_ad.errors import NotFittedError`` both work).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "ColumnMismatchError",
@@ -23,7 +31,6 @@ __all__ = [
     "ModelNotFoundError",
     "ModelStoreError",
     "NoUsableColumnsError",
-    "NotFittedError",
     "OptionalDependencyError",
     "ParameterError",
     "UnknownAlgorithmError",
@@ -49,8 +56,10 @@ class NoUsableColumnsError(DataError):
     """Every column was dropped (constant, ID-like, empty) or excluded."""
 
 
-class MixedTypesError(DataError):
-    """A column mixes numbers with text or holds values that are neither."""
+class MixedTypesError(DataError, TypeError):
+    """A column mixes numbers with text or holds values that are neither (also complex
+    numbers); a ``TypeError`` too, as Python raises for ``float({})``.
+    """
 
 
 class MissingValuesError(DataError):
@@ -94,8 +103,29 @@ class LabelError(ParameterError):
     """Labels that are not 1 (anomaly), 0 (normal) or missing, or do not match the rows."""
 
 
-class NotFittedError(JupyterADError, AttributeError):
-    """A detector or model was used before it was fitted."""
+if TYPE_CHECKING:  # what type checkers see; at run time the class is built by __getattr__
+
+    class NotFittedError(JupyterADError, ValueError, AttributeError):
+        """A detector or model was used before it was fitted."""
+
+
+def _not_fitted_error() -> type:
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    cls = type("NotFittedError", (JupyterADError, SklearnNotFittedError), {
+        "__doc__": "A detector or model was used before it was fitted (also scikit-learn's "
+                   "``NotFittedError``, a ``ValueError`` and an ``AttributeError``).",
+        "__module__": __name__,
+    })
+    return cls
+
+
+def __getattr__(name: str) -> Any:
+    """Build :class:`NotFittedError` on first access (PEP 562): it imports scikit-learn."""
+    if name == "NotFittedError":
+        cls = globals()["NotFittedError"] = _not_fitted_error()  # built once: kept here
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- model store -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from numba import njit, prange
 
 from jupyter_ad._kernel_lock import KERNEL_LOCK
 
-__all__ = ["all_finite", "column_quantiles", "column_summary", "impute_scale"]
+__all__ = ["all_finite", "column_quantiles", "column_summary", "impute_scale", "scale_row"]
 
 _BLOCK = 16384  # rows per parallel task
 _SERIAL_BELOW = 20000  # fewer rows: no thread start-up
@@ -123,74 +123,110 @@ def column_quantiles(X: np.ndarray, qs: list[float] | np.ndarray) -> np.ndarray:
 
 @njit(cache=True, nogil=True, inline="always")
 def _impute_scale_value(X: np.ndarray, i: int, j: int, fill: np.ndarray, center: np.ndarray,
-                        scale: np.ndarray, out: np.ndarray,
+                        scale: np.ndarray, lo: np.ndarray, hi: np.ndarray, out: np.ndarray,
                         counts: np.ndarray) -> None:  # pragma: no cover - compiled
-    # the same arithmetic as numpy's (x - center) / scale, so every path gives equal values
+    # the same arithmetic as numpy's np.clip((x - center) / scale, lo, hi), so every path gives
+    # equal values; +-inf (and a value whose scaling overflows) lands on a bound
     v = X[i, j]
-    if not np.isfinite(v):
-        counts[0 if np.isnan(v) else 1, j] += 1
+    finite = True
+    if np.isnan(v):
+        counts[0, j] += 1
         v = fill[j]
+        finite = False
+    elif np.isinf(v):
+        counts[1, j] += 1
+        finite = False
     scaled = (v - center[j]) / scale[j]
-    if not np.isfinite(scaled):
-        counts[2, j] += 1
+    if scaled > hi[j]:
+        scaled = hi[j]
+        if finite:
+            counts[2, j] += 1
+    elif scaled < lo[j]:
+        scaled = lo[j]
+        if finite:
+            counts[2, j] += 1
     out[i, j] = scaled
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _impute_scale_block(X: np.ndarray, start: int, stop: int, fill: np.ndarray,
-                        center: np.ndarray, scale: np.ndarray, out: np.ndarray,
-                        counts: np.ndarray, by_column: bool) -> None:  # pragma: no cover
+                        center: np.ndarray, scale: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                        out: np.ndarray, counts: np.ndarray,
+                        by_column: bool) -> None:  # pragma: no cover
     if by_column:  # F-ordered input: read each column's run of rows contiguously
         for j in range(X.shape[1]):
             for i in range(start, stop):
-                _impute_scale_value(X, i, j, fill, center, scale, out, counts)
+                _impute_scale_value(X, i, j, fill, center, scale, lo, hi, out, counts)
     else:
         for i in range(start, stop):
             for j in range(X.shape[1]):
-                _impute_scale_value(X, i, j, fill, center, scale, out, counts)
+                _impute_scale_value(X, i, j, fill, center, scale, lo, hi, out, counts)
 
 
 @njit(parallel=True, cache=True, nogil=True)
 def _impute_scale(X: np.ndarray, fill: np.ndarray, center: np.ndarray, scale: np.ndarray,
-                  by_column: bool, out: np.ndarray) -> np.ndarray:  # pragma: no cover
+                  lo: np.ndarray, hi: np.ndarray, by_column: bool,
+                  out: np.ndarray) -> np.ndarray:  # pragma: no cover
     n, d = X.shape
     block = 2048  # rows: a block of the output stays in the core's cache
     n_blocks = max(1, (n + block - 1) // block)
     counts = np.zeros((n_blocks, 3, d), dtype=np.int64)
     for b in prange(n_blocks):
-        _impute_scale_block(X, b * block, min(n, (b + 1) * block), fill, center, scale, out,
-                            counts[b], by_column)
+        _impute_scale_block(X, b * block, min(n, (b + 1) * block), fill, center, scale, lo, hi,
+                            out, counts[b], by_column)
     return counts.sum(axis=0)
 
 
 @njit(cache=True, nogil=True)
 def _impute_scale_serial(X: np.ndarray, fill: np.ndarray, center: np.ndarray,
-                         scale: np.ndarray, by_column: bool,
+                         scale: np.ndarray, lo: np.ndarray, hi: np.ndarray, by_column: bool,
                          out: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
     counts = np.zeros((3, X.shape[1]), dtype=np.int64)
-    _impute_scale_block(X, 0, X.shape[0], fill, center, scale, out, counts, by_column)
+    _impute_scale_block(X, 0, X.shape[0], fill, center, scale, lo, hi, out, counts, by_column)
     return counts
 
 
-def impute_scale(X: np.ndarray, fill: np.ndarray, center: np.ndarray,
-                 scale: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(X - center) / scale`` with every non-finite value replaced by ``fill`` first.
+def impute_scale(X: np.ndarray, fill: np.ndarray, center: np.ndarray, scale: np.ndarray,
+                 lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                          np.ndarray]:
+    """``clip((X - center) / scale, lo, hi)`` with every NaN replaced by ``fill`` first.
 
-    Returns the C-ordered result and, per column, how many NaN and infinite values were
-    replaced and how many results overflowed (are not finite although their input was).
+    ``+inf``/``-inf`` (and values whose scaling overflows) end on ``hi``/``lo``. Returns the
+    C-ordered result and, per column, how many NaN were imputed, how many infinite values were
+    met, and how many finite values were clipped.
     """
     by_column = bool(X.flags.f_contiguous and not X.flags.c_contiguous)
     # numpy allocates the output: it asks for transparent huge pages on large arrays, where
     # numba's own allocations fault in every 4 KiB page (about 60 ms per 160 MB here)
     out = np.empty(X.shape)
-    args = (X, np.asarray(fill, dtype=np.float64), np.asarray(center, dtype=np.float64),
-            np.asarray(scale, dtype=np.float64), by_column, out)
+    fill, center, scale, lo, hi = (np.asarray(a, dtype=np.float64)
+                                   for a in (fill, center, scale, lo, hi))
     if X.shape[0] < _SERIAL_BELOW:
-        counts = _impute_scale_serial(*args)
+        counts = _impute_scale_serial(X, fill, center, scale, lo, hi, by_column, out)
     else:
         with KERNEL_LOCK:
-            counts = _impute_scale(*args)
+            counts = _impute_scale(X, fill, center, scale, lo, hi, by_column, out)
     return out, counts[0], counts[1], counts[2]
+
+
+@njit(cache=True, nogil=True)
+def scale_row(values: np.ndarray, center: np.ndarray, scale: np.ndarray, lo: np.ndarray,
+              hi: np.ndarray, out: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """``out = clip((values - center) / scale, lo, hi)`` for one row, as :func:`impute_scale`
+    computes it (the ``score_one`` path, one call); ``False`` (``out`` unfinished) when a value
+    is NaN and needs imputing first.
+    """
+    for j in range(values.shape[0]):
+        v = values[j]
+        if np.isnan(v):
+            return False
+        scaled = (v - center[j]) / scale[j]
+        if scaled > hi[j]:
+            scaled = hi[j]
+        elif scaled < lo[j]:
+            scaled = lo[j]
+        out[j] = scaled
+    return True
 
 
 @njit(parallel=True, cache=True, nogil=True)

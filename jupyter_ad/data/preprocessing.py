@@ -10,9 +10,14 @@ Steps, each configurable and reported in :class:`PreprocessingReport`:
 5. **Encode** categorical columns: ``"frequency"`` (default) replaces a category by its rarity
    ``-log(share of training rows)``, so rare categories stand out; ``"onehot"`` adds one column
    per frequent category. Missing text is a category of its own; unseen ones are rarest.
-6. **Impute** missing and infinite numbers with the training ``median`` (or ``mean``/``zero``);
+6. **Impute** missing numbers with the training ``median`` (or ``mean``/``zero``);
    ``impute=None`` refuses missing values instead.
-7. **Scale** with ``"robust"`` (median/IQR, the default), ``"standard"``, ``"minmax"`` or ``None``.
+7. **Clip** each number to the training median +- ``CLIP_SPREADS`` (10^9) spreads (spread:
+   IQR / 1.349, else the standard deviation, else 1). ``+inf`` and ``-inf`` are the most extreme
+   values there are: they land on the upper and lower bound, beyond every training value, and
+   score as such. No real value is that far out; the bound keeps every detector's arithmetic
+   finite, and a value beyond it still scores at least as high as any smaller one.
+8. **Scale** with ``"robust"`` (median/IQR, the default), ``"standard"``, ``"minmax"`` or ``None``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,13 @@ import pandas as pd
 
 from jupyter_ad._warn import warn_user
 from jupyter_ad.core.params import Choice, Interval, check_params
+from jupyter_ad.data._clipping import (
+    CLIP_SPREADS,
+    clip_bounds,
+    quartiles_of,
+    scaled_bounds,
+    spread_of,
+)
 from jupyter_ad.data.columns import classify_column, coerce_datetime, coerce_numeric
 from jupyter_ad.data.schema import FeatureSchema, select_columns
 from jupyter_ad.errors import (
@@ -36,10 +48,9 @@ from jupyter_ad.errors import (
     NoUsableColumnsError,
 )
 
-__all__ = ["PreprocessingReport", "Preprocessor", "overflow_error"]
+__all__ = ["CLIP_SPREADS", "PreprocessingReport", "Preprocessor"]
 
 _STATS_ROWS = 100_000  # rows behind the imputation and scaling statistics (seeded sample)
-_QUARTILES = [25.0, 50.0, 75.0]
 _ID_MIN_ROWS = 20  # fewer rows than this: a column of distinct values is not called an ID
 _DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
 
@@ -68,15 +79,6 @@ def _numeric_constant_columns(frame: pd.DataFrame) -> dict[str, bool | None]:
             for j, name in enumerate(frame.columns)}
 
 
-def overflow_error(feature: str, value: float, where: str = "") -> DataError:
-    """The error for a value that overflows when scaled (the batch and the single-row paths)."""
-    return DataError(
-        f"Feature {feature!r} overflows when scaled: {value!r}{where} is far outside the range "
-        "of the training data. Drop or clip such values, or fit with "
-        "preprocessing={'scaling': None}."
-    )
-
-
 @dataclass
 class PreprocessingReport:
     """What preprocessing did, in plain terms (``res.preprocessing``)."""
@@ -86,6 +88,7 @@ class PreprocessingReport:
     dropped: dict[str, str] = field(default_factory=dict)
     imputed: dict[str, int] = field(default_factory=dict)
     infinite: dict[str, int] = field(default_factory=dict)
+    clipped: dict[str, int] = field(default_factory=dict)
     encoded: dict[str, str] = field(default_factory=dict)
     expanded: dict[str, list[str]] = field(default_factory=dict)
     converted: dict[str, str] = field(default_factory=dict)
@@ -100,8 +103,10 @@ class PreprocessingReport:
         out = [f"Used {len(self.used_columns)} column(s) -> {len(self.output_features)} features."]
         out += [f"Dropped {c!r}: {why}." for c, why in self.dropped.items()]
         out += [f"Imputed {n} missing value(s) in {c!r}." for c, n in self.imputed.items()]
-        out += [f"{n} infinite value(s) in {c!r} treated as missing." for c, n in
+        out += [f"{n} infinite value(s) in {c!r} scored as beyond the training range." for c, n in
                 self.infinite.items()]
+        out += [f"Clipped {n} value(s) in {c!r} more than 1e9 spreads from the training median."
+                for c, n in self.clipped.items()]
         out += [f"Encoded {c!r} ({how})." for c, how in self.encoded.items()]
         out += [f"Expanded {c!r} into {', '.join(p)}." for c, p in self.expanded.items()]
         out += [f"Converted {c!r}: {how}." for c, how in self.converted.items()]
@@ -304,30 +309,35 @@ class Preprocessor:
         return -np.log(share)[:, None]
 
     def _fit_impute_scale(self, raw: np.ndarray) -> None:
-        from jupyter_ad.data._numeric_kernel import column_quantiles
-
         # statistics from at most _STATS_ROWS rows (seeded sample): exact enough, and it keeps
         # percentile computations from dominating the run time on millions of rows
         if raw.shape[0] > _STATS_ROWS:
             rows = np.random.default_rng(0).choice(raw.shape[0], _STATS_ROWS, replace=False)
             raw = raw[np.sort(rows)]
         finite = np.isfinite(raw)
-        quartiles = None  # of the values the scaling sees, when already known
-        with warnings.catch_warnings():
+        quartiles = quartiles_of(raw)  # of the finite values
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             if self.impute == "mean":
                 fill = np.nanmean(np.where(finite, raw, np.nan), axis=0)
             elif self.impute == "zero":
                 fill = np.zeros(raw.shape[1])
             else:
-                quartiles = column_quantiles(raw, _QUARTILES)  # of the finite values
                 fill = quartiles[1]
             self.fill_ = np.nan_to_num(fill)
-            if not finite.all():  # the scaling statistics are those of the imputed values
-                raw = np.where(finite, raw, self.fill_)
-                quartiles = None
-            center, scale = self._scale_stats(raw, quartiles)
+            low, high = clip_bounds(raw, quartiles)
+            values = raw if finite.all() else np.where(np.isnan(raw), self.fill_, raw)
+            if ((values < low) | (values > high)).any():  # +-inf and values beyond the bounds
+                values = np.clip(values, low, high)
+            # the scaling statistics are those of the values it scales
+            center, scale = self._scale_stats(values, quartiles if values is raw else None)
+            fallback = ~(np.isfinite(center) & np.isfinite(scale) & (scale > 0))
+            if fallback.any():  # a spread so large its statistics overflow: robust ones
+                robust = quartiles_of(values)
+                center = np.where(fallback, np.nan_to_num(robust[1]), center)
+                scale = np.where(fallback, spread_of(values, robust), scale)
         self.center_, self.scale_ = center, scale
+        self.clip_ = scaled_bounds(low, high, center, scale)
 
     def _scale_stats(self, filled: np.ndarray,
                      quartiles: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -340,42 +350,40 @@ class Preprocessor:
         std = filled.std(axis=0)
         if self.scaling == "standard":
             return filled.mean(axis=0), np.where(std > 0, std, 1.0)
-        from jupyter_ad.data._numeric_kernel import column_quantiles
-
-        q1, med, q3 = column_quantiles(filled, _QUARTILES) if quartiles is None else quartiles
+        q1, med, q3 = quartiles_of(filled) if quartiles is None else quartiles
         iqr = (q3 - q1) / 1.349  # IQR of a standard normal, so scales match "standard"
         return med, np.where(iqr > 0, iqr, np.where(std > 0, std, 1.0))
+
+    def _bounds(self) -> np.ndarray:
+        """Lower and upper bound of each scaled feature (models saved before the bounds were
+        kept: +-1e9 scaled units, or no bound without scaling).
+        """
+        bounds = self.__dict__.get("clip_")
+        if bounds is None:
+            limit = CLIP_SPREADS if self.scaling is not None else np.finfo(np.float64).max
+            bounds = self.__dict__["clip_"] = np.vstack([
+                np.full(len(self.center_), -limit), np.full(len(self.center_), limit)])
+        return np.asarray(bounds)
 
     def _impute_scale(self, raw: np.ndarray, report: PreprocessingReport | None) -> np.ndarray:
         from jupyter_ad.data._numeric_kernel import impute_scale
 
-        out, n_nan, n_inf, n_overflow = impute_scale(raw, self.fill_, self.center_, self.scale_)
-        if n_overflow.any():  # the output is finite, always: detectors need not check it again
-            col = int(np.argmax(n_overflow > 0))
-            row = int(np.argmax(~np.isfinite(out[:, col])))
-            raise overflow_error(self.feature_names_out_[col], float(raw[row, col]),
-                                 f" at row {row} ({int(n_overflow[col])} in all)")
-        missing = n_nan + n_inf
-        if missing.any():
-            if self.impute is None:
-                row, col = np.argwhere(~np.isfinite(raw))[0]
-                raise MissingValuesError(
-                    f"Feature {self.feature_names_out_[col]!r} has a missing or infinite value "
-                    f"at row {row} ({int(missing[col])} in all). Pass "
-                    "preprocessing={'impute': 'median'} or drop those rows (df.dropna())."
-                )
-            if report is not None:
-                self._report_missing(missing, n_inf, report)
+        bounds = self._bounds()
+        out, n_nan, n_inf, n_clipped = impute_scale(raw, self.fill_, self.center_, self.scale_,
+                                                    bounds[0], bounds[1])
+        if n_nan.any() and self.impute is None:
+            row, col = np.argwhere(np.isnan(raw))[0]
+            raise MissingValuesError(
+                f"Feature {self.feature_names_out_[col]!r} has a missing value at row {row} "
+                f"({int(n_nan[col])} in all). Pass preprocessing={{'impute': 'median'}} or drop "
+                "those rows (df.dropna())."
+            )
+        if report is not None:
+            for counts, into in ((n_nan, report.imputed), (n_inf, report.infinite),
+                                 (n_clipped, report.clipped)):
+                for j in np.flatnonzero(counts):
+                    into[self.feature_names_out_[j]] = int(counts[j])
         return out
-
-    def _report_missing(self, missing: np.ndarray, infinite: np.ndarray,
-                        report: PreprocessingReport) -> None:
-        """Record per-feature counts of replaced values (missing includes the infinite)."""
-        for j in np.flatnonzero(missing):
-            name = self.feature_names_out_[j]
-            report.imputed[name] = int(missing[j])
-            if infinite[j]:
-                report.infinite[name] = int(infinite[j])
 
     # -- scoring time ---------------------------------------------------------------------------
     def transform(self, frame: pd.DataFrame, *, extra_columns: str = "error") -> np.ndarray:

@@ -337,7 +337,8 @@ def _column_issues(c: ColumnQuality, n_rows: int) -> list[str]:
     if c.n_infinite:
         one = c.n_infinite == 1
         out.append(f"{q} has {c.n_infinite} infinite value{'' if one else 's'}: "
-                   f"{'it is' if one else 'they are'} treated as missing and imputed.")
+                   f"{'it scores' if one else 'they score'} as more extreme than any training "
+                   "value.")
     if c.n_missing:
         how = "the median" if c.kind in ("numeric", "datetime") else "the most frequent value"
         out.append(f"{q} is {_pct(c.pct_missing)} missing: missing values are imputed with {how}.")

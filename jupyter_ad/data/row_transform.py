@@ -47,13 +47,15 @@ class RowTransformer:
                 self._unseen = -math.log(1.0 / (n + 1.0))
             start += len(pre.date_parts_[name]) if kind == "datetime" else 1
         self._width = start
+        bounds = pre._bounds()
+        self._bounds = (np.ascontiguousarray(bounds[0]), np.ascontiguousarray(bounds[1]))
         # a model of plain numbers takes a shortcut: one list, one array
         self._numbers = [name for name, kind, _ in self._steps] if all(
             kind in ("numeric", "boolean") for _, kind, _ in self._steps) else None
 
     def transform(self, row: Mapping[str, Any], *, extra_columns: str = "error") -> np.ndarray:
-        """The preprocessed row, shape ``(1, n_features)``: finite float64 values (a value
-        that cannot be made finite raises :class:`~jupyter_ad.errors.DataError`).
+        """The preprocessed row, shape ``(1, n_features)``: finite float64 values (missing
+        ones imputed; ``+inf``, ``-inf`` and values beyond the bounds clipped to them).
         """
         if self._numbers is not None and (extra_columns != "error"
                                           or len(row) == len(self._numbers)):
@@ -105,24 +107,21 @@ class RowTransformer:
             out[start + k] = float(getattr(stamp, part))
 
     def _finish(self, out: np.ndarray) -> np.ndarray:
-        pre = self._pre
-        scaled = (out - pre.center_) / pre.scale_
-        if np.isfinite(scaled).all():  # the usual case: nothing to impute, no overflow
-            return scaled.reshape(1, -1)
-        bad = ~np.isfinite(out)
-        if bad.any():
-            if pre.impute is None:
-                raise MissingValuesError(
-                    f"Feature {pre.feature_names_out_[int(np.argmax(bad))]!r} is missing; pass "
-                    "a value or fit with preprocessing={'impute': 'median'}.")
-            out = np.where(bad, pre.fill_, out)
-            scaled = (out - pre.center_) / pre.scale_
-        if not np.isfinite(scaled).all():  # a value so large that scaling overflows
-            from jupyter_ad.data.preprocessing import overflow_error
+        from jupyter_ad.data._numeric_kernel import scale_row
 
-            j = int(np.argmax(~np.isfinite(scaled)))
-            raise overflow_error(pre.feature_names_out_[j], float(out[j]))
-        return scaled.reshape(1, -1)
+        pre = self._pre
+        lo, hi = self._bounds
+        scaled = np.empty((1, out.shape[0]))
+        # +-inf and values whose scaling overflows land on a bound; NaN needs imputing first
+        if scale_row(out, pre.center_, pre.scale_, lo, hi, scaled[0]):
+            return scaled
+        missing = np.isnan(out)
+        if pre.impute is None:
+            raise MissingValuesError(
+                f"Feature {pre.feature_names_out_[int(np.argmax(missing))]!r} is missing; pass "
+                "a value or fit with preprocessing={'impute': 'median'}.")
+        scale_row(np.where(missing, pre.fill_, out), pre.center_, pre.scale_, lo, hi, scaled[0])
+        return scaled
 
 
 def _number(name: str, value: Any) -> float:

@@ -1,17 +1,16 @@
-"""One battery of checks run over every registered detector (built-in or user-added)."""
+"""The public battery (jupyter_ad.testing) over every registered detector, and what a model
+adds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 import jupyter_ad as ad
 from jupyter_ad.core.registry import build_detector
+from jupyter_ad.testing import detector_checks
 from tests.conftest import planted_frame
 
 DETECTORS = list(ad.list_detectors().index)
@@ -29,40 +28,36 @@ def test_the_registry_has_every_required_detector():
     assert (meta.loc[list(required), "description"].str.len() > 10).all()
 
 
-@pytest.mark.parametrize("name", DETECTORS)
-class TestEveryDetector:
-    def test_higher_scores_for_planted_outliers(self, name):
-        df, y = planted_frame()
-        det = build_detector(name, {"random_state": 0} if "random_state" in
-                             build_detector(name).get_params() else None)
-        det.fit(df.to_numpy())
-        assert roc_auc_score(y, det.decision_scores_) > 0.85  # a reversed score gives ~0
-        scores = det.score_samples(df.to_numpy())
-        assert np.isfinite(scores).all()
-        assert roc_auc_score(y, scores) > 0.85
+# the public battery (jupyter_ad.testing) for every registered detector; scikit-learn's own
+# checks run in test_sklearn_checks.py (slow)
+BATTERY = [(name, check_name, check) for name in DETECTORS
+           for check_name, check in detector_checks(build_detector(name), sklearn=False)]
 
-    def test_labels_follow_the_threshold(self, name):
+
+@pytest.mark.parametrize("name, check_name, check", BATTERY,
+                         ids=[f"{name}-{check_name}" for name, check_name, _ in BATTERY])
+def test_the_battery(name, check_name, check):
+    check()
+
+
+def test_the_battery_covers_every_registered_detector():
+    names = {name for name, _, _ in BATTERY}
+    assert names == set(DETECTORS) and len(DETECTORS) >= 19
+    per_detector = {c for n, c, _ in BATTERY if n == "iforest"}
+    assert {"higher_scores_for_planted_outliers", "monotone_in_the_tail",
+            "scores_do_not_depend_on_the_batch", "through_a_model"} <= per_detector
+
+
+@pytest.mark.parametrize("name", DETECTORS)
+class TestEveryDetectorInAModel:
+    """What only a model adds: thresholds from contamination, the store, column names."""
+
+    def test_contamination_sets_the_threshold(self, name):
         df, _ = planted_frame()
         res = ad.detect(df, algorithm=name)
         np.testing.assert_array_equal(res.labels, (res.scores > res.threshold).astype(int))
         res5 = ad.detect(df, algorithm=name, contamination=0.05)
         assert abs(res5.n_anomalies - 15) <= 3
-        det = res.model.detector_
-        np.testing.assert_array_equal(det.predict(res.features),
-                                      (det.score_samples(res.features) > det.threshold_))
-
-    def test_clone_and_params(self, name):
-        det = build_detector(name)
-        params = det.get_params()
-        twin = clone(det)
-        assert twin.get_params() == params
-        assert not hasattr(twin, "decision_scores_")
-        assert twin.set_params(**params) is twin
-
-    def test_works_in_a_pipeline(self, name):
-        df, y = planted_frame()
-        pipe = make_pipeline(StandardScaler(), build_detector(name)).fit(df.to_numpy())
-        assert roc_auc_score(y, pipe.score_samples(df.to_numpy())) > 0.85
 
     def test_save_load_round_trip(self, name, tmp_path):
         df, _ = planted_frame()
@@ -85,25 +80,6 @@ class TestEveryDetector:
         for i in (0, 3, 17, 49):
             alone = model.score_samples(df.iloc[[i]])
             np.testing.assert_allclose(alone, batch[i:i + 1], rtol=1e-9, atol=1e-12)
-
-    def test_bad_input(self, name):
-        det = build_detector(name)
-        with pytest.raises(ad.NotFittedError, match="not fitted"):
-            det.score_samples(np.zeros((2, 3)))
-        with pytest.raises(ad.DataError, match="non-finite"):
-            det.fit(np.array([[1.0, np.nan], [2.0, 3.0], [0.0, 1.0]]))
-        df, _ = planted_frame(n=60)
-        det.fit(df.to_numpy())
-        with pytest.raises(ad.DataError, match="fitted on 4 features"):
-            det.score_samples(np.zeros((2, 3)))
-
-    def test_scores_stay_finite_on_degenerate_data(self, name):
-        rng = np.random.default_rng(0)
-        X = np.repeat(rng.normal(size=(5, 3)), 20, axis=0)  # heavy duplicates
-        X = np.vstack([X, [[50.0, 50.0, 50.0]]])
-        det = build_detector(name).fit(X)
-        assert np.isfinite(det.decision_scores_).all()
-        assert np.isfinite(det.score_samples(X)).all()
 
 
 def test_a_registered_function_detector_works_everywhere(tmp_path, monkeypatch):

@@ -115,7 +115,7 @@ def _searched_scores(detector: ECOD | COPOD, X: np.ndarray) -> np.ndarray:
     """The ECDF scores by counting with numpy's searchsorted (the definition)."""
     ref = detector.sorted_train_
     m = ref.shape[1]
-    neg_log = -np.log(np.maximum(np.arange(m + 1) / m, 1 / (m + 1)))
+    neg_log = -np.log(np.maximum(np.arange(m + 1) / m, 0.5 / m))
     out = np.zeros(len(X))
     for j in range(X.shape[1]):
         below = np.searchsorted(ref[j], X[:, j], "left")
@@ -184,17 +184,25 @@ def test_numeric_passes_equal_numpy(order, n):
                        rtol=1e-12, atol=1e-12)
 
     fill, center, scale = np.arange(6.0), np.linspace(-1, 1, 6), np.linspace(0.5, 2, 6)
-    out, replaced_nan, replaced_inf, overflow = numeric.impute_scale(X, fill, center, scale)
+    lo, hi = np.full(6, -3.0), np.full(6, 3.0)
+    out, imputed, infinite, clipped = numeric.impute_scale(X, fill, center, scale, lo, hi)
     assert out.flags.c_contiguous
-    assert np.array_equal(out, (np.where(np.isfinite(X), X, fill) - center) / scale)
-    assert np.array_equal(replaced_nan, n_nan) and np.array_equal(replaced_inf, n_inf)
-    assert not overflow.any()
+    expected = np.clip((np.where(np.isnan(X), fill, X) - center) / scale, lo, hi)
+    assert np.array_equal(out, expected)
+    assert np.array_equal(imputed, n_nan) and np.array_equal(infinite, n_inf)
+    finite_beyond = np.isfinite(X) & (np.abs((X - center) / scale) > 3.0)
+    assert np.array_equal(clipped, finite_beyond.sum(axis=0)) and clipped.any()
+    assert out[11, 2] == 3.0 and out[13, 3] == -3.0  # +inf and -inf land on the bounds
     huge = np.asarray(np.where(np.isfinite(X), X, 0.0), order=order)
     huge[[3, 7], 2] = 1.7e308
+    huge[5, 2] = -1.7e308
+    big = np.full(6, 1e300)
     with np.errstate(over="ignore"):
-        expected = (huge + 1.0) / 0.5
-    out, *_, overflow = numeric.impute_scale(huge, np.zeros(6), np.full(6, -1.0), np.full(6, 0.5))
-    assert np.array_equal(out, expected) and overflow.tolist() == [0, 0, 2, 0, 0, 0]
+        expected = np.clip((huge + 1.0) / 0.5, -big, big)  # (x + 1) / 0.5 overflows to inf
+    out, *_, clipped = numeric.impute_scale(huge, np.zeros(6), np.full(6, -1.0),
+                                            np.full(6, 0.5), -big, big)
+    assert np.array_equal(out, expected) and clipped.tolist() == [0, 0, 3, 0, 0, 0]
+    assert out[3, 2] == 1e300 and out[5, 2] == -1e300
 
     assert not numeric.all_finite(X)
     clean = np.asarray(np.nan_to_num(X, nan=0.0, posinf=1.0, neginf=-1.0), order=order)

@@ -19,9 +19,6 @@ LABEL_CONVENTION = ("scikit-learn expects -1 for outliers; jupyter-ad's document
 EXPECTED_FAILURES = {
     "check_outliers_train": LABEL_CONVENTION,
     "check_outliers_fit_predict": LABEL_CONVENTION,
-    # until jupyter_ad.errors.NotFittedError subclasses scikit-learn's (lands with the detector
-    # checks)
-    "check_estimators_unfitted": "NotFittedError does not subclass scikit-learn's yet",
 }
 
 

@@ -47,13 +47,15 @@ def test_score_one_errors(data):
         model.score_one([1, 2, 3])
 
 
-def test_score_one_names_a_value_that_overflows_when_scaled():
+def test_values_whose_scaling_overflows_score_as_the_most_extreme():
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"x": rng.normal(size=300) * 1e-3, "y": rng.normal(size=300)})
     model = ad.fit(df, algorithm="iforest")
-    with (pytest.raises(ad.DataError, match=r"'x' overflows when scaled: 1e\+308 is far"),
-          np.errstate(over="ignore")):
-        model.score_one({"x": 1e308, "y": 0.0})
-    with pytest.raises(ad.DataError, match=r"'x' overflows when scaled: 1e\+308 at row 1"):
-        model.score_samples(pd.DataFrame({"x": [0.0, 1e308], "y": [0.0, 0.0]}))  # batch path
+    far = model.score_one({"x": 5e-2, "y": 0.0})  # 50 sd out: beyond every training value
+    for value in (1e308, np.inf):  # 1e308 / 1e-3 overflows; inf is the most extreme value
+        assert model.score_one({"x": value, "y": 0.0}) >= far
+    batch = model.score(pd.DataFrame({"x": [0.0, 1e308, -np.inf], "y": [0.0, 0.0, 0.0]}))
+    np.testing.assert_allclose(batch.scores[1:], [model.score_one({"x": 1e308, "y": 0.0}),
+                                                  model.score_one({"x": -np.inf, "y": 0.0})])
+    assert batch.preprocessing.clipped == {"x": 1} and batch.preprocessing.infinite == {"x": 1}
     assert np.isfinite(model.score_one({"x": np.nan, "y": 0.0}))  # missing: imputed

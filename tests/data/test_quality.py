@@ -187,7 +187,7 @@ def test_issue_texts_name_the_right_column(report: DataQualityReport) -> None:
     assert issues_for(report, "user_id") == [
         "'user_id' looks like an ID (every value unique): it will be dropped before detection."]
     assert issues_for(report, "amount") == [
-        "'amount' has 3 infinite values: they are treated as missing and imputed."]
+        "'amount' has 3 infinite values: they score as more extreme than any training value."]
     assert issues_for(report, "mix") == [
         "'mix' mixes int and str values: convert it with pd.to_numeric(errors='coerce') or "
         ".astype(str)."]
@@ -218,7 +218,8 @@ def test_missing_text_and_boolean_use_most_frequent() -> None:
 
 def test_one_infinite_value_grammar() -> None:
     r = check_data(pd.DataFrame({"a": [1.0, np.inf, 3.0, 1.0]}))
-    assert issues_for(r, "a") == ["'a' has 1 infinite value: it is treated as missing and imputed."]
+    assert issues_for(r, "a") == [
+        "'a' has 1 infinite value: it scores as more extreme than any training value."]
 
 
 def test_clean_data_is_ok() -> None:

@@ -179,9 +179,14 @@ def _serial(X: np.ndarray, tables: Tables, per_feature: bool,
 
 
 def neg_log_shares(m: int) -> np.ndarray:
-    """``-log(max(k / m, 1 / (m + 1)))`` for ``k = 0..m``: tail scores by count, looked up."""
+    """``-log(max(k / m, 1 / (2 m)))`` for ``k = 0..m``: tail scores by count, looked up.
+
+    The floor ``1 / (2 m)`` (a tail holding no reference value) is low enough that a value
+    beyond every reference value scores at least as high as one just inside the range, for
+    COPOD's mean of both tails too (that needs a floor of at most ``(m - 1) / m**2``).
+    """
     k = np.arange(m + 1, dtype=np.float64)
-    return np.asarray(-np.log(np.maximum(k / m, 1.0 / (m + 1))))
+    return np.asarray(-np.log(np.maximum(k / m, 0.5 / m)))
 
 
 def run(X: np.ndarray, tables: Tables, per_feature: bool) -> np.ndarray:

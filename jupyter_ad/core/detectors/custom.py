@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -53,7 +54,8 @@ class EstimatorDetector(BaseDetector):
     Parameters
     ----------
     estimator : estimator
-        Unfitted; cloned in ``fit``.
+        Unfitted; cloned (or deep-copied, when it is not a scikit-learn estimator) in ``fit``:
+        the object passed is never fitted itself.
     higher_is_anomalous : bool, default False
         Direction of the estimator's scores. scikit-learn's convention (the default) is lower =
         more abnormal, and the scores are negated; PyOD's is higher = more anomalous.
@@ -68,8 +70,8 @@ class EstimatorDetector(BaseDetector):
             raise ParameterError("EstimatorDetector needs an estimator with a fit method.")
         try:
             self.estimator_ = clone(self.estimator)
-        except TypeError:
-            self.estimator_ = self.estimator
+        except TypeError:  # not a scikit-learn estimator: fit a copy, never the parameter
+            self.estimator_ = copy.deepcopy(self.estimator)
         self.estimator_.fit(X)
 
     def _score(self, X: np.ndarray) -> np.ndarray:

@@ -6,8 +6,9 @@ ECDFs and score any row against them alone: a row's score is the same alone or i
 
 For a training sample :math:`x^{(1..n)}_j` of feature :math:`j`, the left and right tail
 probabilities of a value :math:`v` are :math:`F_j(v) = |\{x_j \le v\}| / n` and
-:math:`\bar F_j(v) = |\{x_j \ge v\}| / n` (floored at :math:`1/(n+1)`). The per-feature
-scores are their negative logs; see Li et al. 2020 (COPOD) and Li et al. 2022 (ECOD).
+:math:`\bar F_j(v) = |\{x_j \ge v\}| / n` (floored at :math:`1/(2n)`, so that a value beyond
+the training range scores at least as high as any value inside it). The per-feature scores are
+their negative logs; see Li et al. 2020 (COPOD) and Li et al. 2022 (ECOD).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class _ECDFDetector(BaseDetector):
     """Keeps sorted training columns (at most ``max_reference`` rows, a seeded sample of the
     training rows beyond that); per-feature scores come from compiled lookup tables.
     """
+
+    _clip_input = False  # counting is exact for any finite value
 
     _param_rules = {
         "max_reference": Interval(int, 2, allow_none=True),

@@ -94,8 +94,9 @@ class EnsembleDetector(BaseDetector):
 
     Parameters
     ----------
-    detectors : list of BaseDetector
-        Unfitted members; cloned in ``fit``.
+    detectors : list of BaseDetector, optional
+        Unfitted members; cloned in ``fit``. ``None``: the members ``algorithm="auto"`` uses on
+        small data (``FastIsolationForest``, ``COPOD`` and ``KNN``).
     normalisation : {"rank", "zscore", "minmax"}, default "zscore"
         How member scores are put on a common scale (see :func:`normalise`).
     combination : {"mean", "max", "median", "weighted", "aom", "moa"}, default "mean"
@@ -104,22 +105,42 @@ class EnsembleDetector(BaseDetector):
         One positive weight per member, for ``"mean"`` and (required) ``"weighted"``.
     n_buckets : int, default 2
         Number of member groups for ``"aom"`` and ``"moa"``; at most the number of members.
+    random_state : int or None
+        Seed given to the members whose own ``random_state`` is ``None`` (``None``: they stay
+        unseeded).
     """
 
+    _clip_input = False  # each member clips its own input
     _param_rules = {
         "normalisation": Choice(NORMALISATIONS),
         "combination": Choice(COMBINATIONS),
         "n_buckets": Interval(int, 1, None),
+        "random_state": Interval(int, 0, None, allow_none=True),
     }
 
     def __init__(self, detectors: list[Any] | None = None, normalisation: str = "zscore",
                  combination: str = "mean", weights: list[float] | None = None,
-                 n_buckets: int = 2) -> None:
+                 n_buckets: int = 2, random_state: int | None = None) -> None:
         self.detectors = detectors
         self.normalisation = normalisation
         self.combination = combination
         self.weights = weights
         self.n_buckets = n_buckets
+        self.random_state = random_state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("random_state", None)  # ensembles saved before it was a parameter
+        super().__setstate__(state)
+
+    def _members(self) -> list[Any]:
+        """The member detectors (unfitted): ``detectors``, or the default trio."""
+        if self.detectors is not None:
+            return list(self.detectors)
+        from jupyter_ad.core.detectors.ecdf_models import COPOD
+        from jupyter_ad.core.detectors.fast_iforest import FastIsolationForest
+        from jupyter_ad.core.detectors.pyod_models import KNN
+
+        return [FastIsolationForest(), COPOD(), KNN()]
 
     def fit(self, X: Any, y: Any = None) -> EnsembleDetector:
         """Check the member options, then fit every member on ``X`` and return ``self``."""
@@ -129,7 +150,7 @@ class EnsembleDetector(BaseDetector):
         return self
 
     def _check_members(self) -> None:
-        n = len(self.detectors or [])
+        n = len(self._members())
         if n == 0:
             raise ParameterError("An ensemble needs at least one detector.")
         if self.weights is not None:
@@ -162,7 +183,12 @@ class EnsembleDetector(BaseDetector):
             )
 
     def _fit(self, X: np.ndarray) -> None:
-        self.detectors_ = [clone(d).fit(X) for d in (self.detectors or [])]
+        members = [clone(d) for d in self._members()]
+        for member in members:
+            params = member.get_params(deep=False)
+            if self.random_state is not None and params.get("random_state", 0) is None:
+                member.set_params(random_state=self.random_state)
+        self.detectors_ = [member.fit(X) for member in members]
         self.train_sorted_ = [np.sort(d.decision_scores_) for d in self.detectors_]
         # z-score statistics once, not per call (scoring one row must stay cheap)
         self.zscore_stats_ = [zscore_stats(ref) for ref in self.train_sorted_]

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from jupyter_ad.core.detectors._adapters import PyODDetector, clamp_neighbors
+from jupyter_ad.core.detectors.base import import_object
 from jupyter_ad.core.params import Choice, Interval
 
 __all__ = ["CBLOF", "GMM", "HBOS", "INNE", "KDE", "KNN", "LODA", "LOF", "MCD", "OCSVM", "PCA",
@@ -140,11 +141,18 @@ class OCSVM(PyODDetector):
 
 
 class CBLOF(PyODDetector):
-    """Cluster-based Local Outlier Factor (He et al., 2003): distance to large clusters."""
+    """Cluster-based Local Outlier Factor (He et al., 2003): distance to large clusters.
+
+    ``n_clusters=1`` (or data with fewer than three distinct rows, or on which the clustering
+    finds a single cluster) scores the distance to the data's centre, CBLOF's limit with one
+    cluster. When no split of the clusters into large and
+    small ones satisfies ``alpha`` or ``beta`` (evenly sized clusters, few rows), the largest
+    clusters holding half of the rows count as large (``alpha=0.5``).
+    """
 
     _backend = "pyod.models.cblof.CBLOF"
     _param_rules = {
-        "n_clusters": Interval(int, 2),
+        "n_clusters": Interval(int, 1),
         "alpha": Interval(float, 0.5, 1, open_high=True),
         "beta": Interval(float, 1, None),
         "random_state": _seed,
@@ -157,11 +165,44 @@ class CBLOF(PyODDetector):
         self.beta = beta
         self.random_state = random_state
 
+    def _n_clusters(self, X: np.ndarray) -> int:
+        n_unique = len(np.unique(X, axis=0)) if X.shape[0] <= 5000 else X.shape[0]
+        return min(int(self.n_clusters), n_unique - 1)
+
     def _backend_params(self, X: np.ndarray) -> dict[str, Any]:
         params = super()._backend_params(X)
-        n_unique = len(np.unique(X, axis=0)) if X.shape[0] <= 5000 else X.shape[0]
-        params["n_clusters"] = max(2, min(self.n_clusters, n_unique - 1))
+        params["n_clusters"] = self._n_clusters(X)
         return params
+
+    def _fit(self, X: np.ndarray) -> None:
+        self.centre_: np.ndarray | None = None
+        if self._n_clusters(X) < 2:
+            self.centre_ = X.mean(axis=0)
+            return
+        try:
+            super()._fit(X)
+        except ValueError as exc:
+            if "cluster separation" not in str(exc):
+                raise
+            params = {**self._backend_params(X), "alpha": 0.5}
+            self.estimator_ = import_object(self._backend)(**params)
+            try:
+                self.estimator_.fit(X)
+            except ValueError as again:  # the clustering found a single cluster
+                if "cluster separation" not in str(again):
+                    raise
+                self.centre_ = X.mean(axis=0)
+
+    def _score(self, X: np.ndarray) -> np.ndarray:
+        centre = self.__dict__.get("centre_")  # (models saved before it existed have none)
+        if centre is not None:
+            return np.asarray(np.sqrt(((X - centre) ** 2).sum(axis=1)))
+        return super()._score(X)
+
+    def _training_scores(self, X: np.ndarray) -> np.ndarray:
+        if self.__dict__.get("centre_") is not None:
+            return self._score(X)
+        return super()._training_scores(X)
 
 
 class LODA(PyODDetector):
