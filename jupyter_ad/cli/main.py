@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_options(p, OPTIONS.select("labels"))
     p.add_argument("-o", "--output", help="write rows + score/label/confidence/rank "
                    "(.csv, .parquet, .json, .jsonl)")
+    p.add_argument("--force", action="store_true", help="let -o replace the input file")
     p.add_argument("-n", "--top", type=int, default=10, help="top anomalies to print (10)")
 
     p = sub.add_parser("train", help="fit a model and save it in the model store")
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", help="CSV/TSV, Parquet or JSON-lines file")
     p.add_argument("-m", "--model", required=True, help="NAME or NAME@VERSION")
     p.add_argument("-o", "--output", help="output file (.csv, .parquet, .json, .jsonl)")
+    p.add_argument("--force", action="store_true", help="let -o replace the input file")
     p.add_argument("-n", "--top", type=int, default=10, help="top anomalies to print (10)")
     p.add_argument("--store", default=None, help="model store folder ($JUPYTER_AD_HOME)")
     p.add_argument("--trusted", action="store_true",

@@ -22,7 +22,8 @@ import pandas as pd
 
 from jupyter_ad.errors import DataError, DataFileError, EmptyDataError, UnsupportedInputError
 
-__all__ = ["SUPPORTED_SUFFIXES", "as_dataframe", "flat_column_names", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "as_dataframe", "check_data_file", "flat_column_names",
+           "read_file"]
 
 _COMPRESSION = (".gz", ".bz2", ".zip", ".xz", ".zst")
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
@@ -50,8 +51,14 @@ def _format_of(path: Path) -> str:
     )
 
 
-def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a CSV/TSV, Parquet or JSON(-lines) file into a DataFrame."""
+def check_data_file(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """The path of an existing data file and its format, without reading it.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, a folder, or of an unknown extension.
+    """
     p = Path(path).expanduser()
     if not p.exists():
         raise DataFileError(
@@ -59,7 +66,12 @@ def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
         )
     if p.is_dir():
         raise DataFileError(f"{str(p)!r} is a folder; give the path of one data file.")
-    fmt = _format_of(p)
+    return p, _format_of(p)
+
+
+def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a CSV/TSV, Parquet or JSON(-lines) file into a DataFrame."""
+    p, fmt = check_data_file(path)
     try:
         if fmt == "csv":
             return pd.read_csv(p, sep=None, engine="python") if _sniff_needed(p) else pd.read_csv(p)
