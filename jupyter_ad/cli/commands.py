@@ -13,8 +13,8 @@ from jupyter_ad.cli._base import DETECT_OPTIONS
 from jupyter_ad.cli.progress import Progress
 from jupyter_ad.options.arguments import given
 
-__all__ = ["run_algorithms", "run_check", "run_config", "run_demo", "run_detect", "run_models",
-           "run_score", "run_train"]
+__all__ = ["run_algorithms", "run_check", "run_config", "run_demo", "run_detect", "run_score",
+           "run_train"]
 
 
 def _detection_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -58,7 +58,8 @@ def _warn_stale(stale: list[str]) -> None:
 
 def _without_stale_exclude(options: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
     """``--exclude`` naming only columns still in ``frame`` (an earlier run's output columns
-    were left out already)."""
+    were left out already).
+    """
     from jupyter_ad.io.output import stale_output_columns
 
     if options.get("exclude"):
@@ -185,23 +186,6 @@ def _streamable(source: str, output: str | None) -> bool:
     parquet = (".parquet", ".pq")
     return bool(output) and source.lower().endswith(parquet) and str(output).lower().endswith(
         parquet)
-
-
-def run_models(args: argparse.Namespace, progress: Progress) -> int:
-    """``jupyter-ad models``."""
-    import jupyter_ad as ad
-
-    table = ad.models(root=args.store)
-    if args.json:
-        print(table.to_json(orient="records", date_format="iso", default_handler=str))
-    elif table.empty:
-        print("No saved models yet. Save one with 'jupyter-ad train FILE --name NAME' or "
-              "model.save('NAME').")
-    else:
-        with pd.option_context("display.width", 160, "display.max_colwidth", 40):
-            print(table.drop(columns=[c for c in ("path",) if c in table.columns]).to_string(
-                index=False))
-    return 0
 
 
 def run_check(args: argparse.Namespace, progress: Progress) -> int:

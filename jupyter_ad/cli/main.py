@@ -73,10 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore-extra-columns", action="store_true",
                    help="score even if the file has columns the model has not seen")
 
-    p = sub.add_parser("models", help="list saved models")
-    p.add_argument("--store", default=None, help="model store folder ($JUPYTER_AD_HOME)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
     p = sub.add_parser("check", help="data-quality report of a file")
     p.add_argument("data", help="CSV/TSV, Parquet or JSON-lines file")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -99,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> dict[str, Any]:
     """Sub-commands that live in their own module: name -> module with add_parser/run."""
-    from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd
+    from jupyter_ad.cli import bench_cmd, models_cmd, new_cmd, report_cmd
 
-    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd}
+    return {"benchmark": bench_cmd, "models": models_cmd, "new": new_cmd, "report": report_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
