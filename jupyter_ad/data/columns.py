@@ -412,6 +412,7 @@ def _numeric_frame_profiles(frame: pd.DataFrame) -> list[ColumnProfile] | None:
     from jupyter_ad.data._numeric_kernel import column_summary
 
     lo, hi, n_nan, _ = column_summary(frame.to_numpy(dtype=np.float64))
+    kinds = [dtype.kind for dtype in frame.dtypes]
     out = []
     for j in range(frame.shape[1]):
         name, n_valid = str(frame.columns[j]), len(frame) - int(n_nan[j])
@@ -419,8 +420,7 @@ def _numeric_frame_profiles(frame: pd.DataFrame) -> list[ColumnProfile] | None:
             out.append(ColumnProfile(name, "empty", 0, constant=True))
             continue
         constant = bool(not lo[j] < hi[j])
-        column = frame.iloc[:, j]
-        id_like = (not constant and n_valid >= ID_MIN_ROWS and column.dtype.kind in "iu"
-                   and _monotonic(column.to_numpy()))
+        id_like = (not constant and n_valid >= ID_MIN_ROWS and kinds[j] in "iu"
+                   and _monotonic(frame.iloc[:, j].to_numpy()))
         out.append(ColumnProfile(name, "numeric", n_valid, constant=constant, id_like=id_like))
     return out
