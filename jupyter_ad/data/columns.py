@@ -28,6 +28,16 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from jupyter_ad.data._convert import coerce_datetime, coerce_numeric
+from jupyter_ad.data._facts import (
+    count_sorted,
+    distinct,
+    factorize,
+    integers,
+    is_constant,
+    monotonic,
+    text_integers,
+    type_names,
+)
 from jupyter_ad.data._text import BOOL_TEXT, arrow_text, parse_dates, text_numbers
 from jupyter_ad.errors import MixedTypesError
 
@@ -44,7 +54,6 @@ DROP_ID_TEXT = "looks like an ID (every value is a different text)"
 DROP_ID_INTEGERS = "looks like an ID (unique integers in sequence)"
 
 _SAMPLE = 2000  # distinct text values tried as dates before all of them are parsed
-_TYPE_SAMPLE = 10_000  # values whose Python types are named for a mixed column
 _NUMBER_TYPES = {"int", "float", "bool", "Decimal", "int64", "float64", "int32", "float32",
                  "bool_", "complex"}
 _DATE_START = re.compile(  # 2024-01-31, 31/01/2024, 10:30, Jan 31, 2024, 31 Jan 2024
@@ -213,12 +222,12 @@ class _Profiler:
         if array.size == 0:
             return ColumnProfile(self.name, "empty", 0, constant=True,
                                  n_unique=0 if self.count else None)
-        n_unique = _count_sorted(array) if self.count else None
+        n_unique = count_sorted(array) if self.count else None
         if not self.facts:
             return ColumnProfile(self.name, kind, array.size, n_unique=n_unique)
         constant = n_unique <= 1 if n_unique is not None else bool(array.min() == array.max())
         id_like = (kind == "numeric" and not constant and array.size >= ID_MIN_ROWS
-                   and array.dtype.kind in "iu" and _monotonic(array))
+                   and array.dtype.kind in "iu" and monotonic(array))
         return ColumnProfile(self.name, kind, array.size, constant=constant, id_like=id_like,
                              n_unique=n_unique)
 
@@ -236,7 +245,7 @@ class _Profiler:
         is_number = ~np.isnan(numbers)
         if is_number.all():
             return self.finish("numeric", converted="numbers stored as text",
-                               n_unique=n_unique, codes=codes, integers=(arrow, codes))
+                               n_unique=n_unique, codes=codes, as_text=(arrow, codes))
         sample = [u for u in (str(v) for v in uniques[:_SAMPLE]) if _DATE_START.match(u)]
         if 2 * len(sample) > min(n_unique, _SAMPLE) and parse_dates(sample).notna().mean() > .5:
             is_date = parse_dates(uniques).notna().to_numpy()
@@ -266,7 +275,7 @@ class _Profiler:
 
     def mixed_objects(self) -> ColumnProfile:
         """Python objects of several types, or of unusable ones such as lists."""
-        name, types = self.name, _type_names(self.valid)
+        name, types = self.name, type_names(self.valid)
         if any(t in ("str", "str_") for t in types) and any(t in _NUMBER_TYPES for t in types):
             example = next((v for v in self.valid if isinstance(v, str)), "?")
             problem = (
@@ -283,7 +292,7 @@ class _Profiler:
     def mixed(self, types: tuple[str, ...], problem: str, n_unique: int | None = None,
               codes: np.ndarray | None = None) -> ColumnProfile:
         if self.count and n_unique is None:
-            n_unique, codes = _factorize(self.valid)
+            n_unique, codes = factorize(self.valid)
         return ColumnProfile(self.name, "mixed", len(self.valid),
                              constant=n_unique is not None and n_unique <= 1, problem=problem,
                              types=types, n_unique=n_unique, codes=codes)
@@ -291,116 +300,24 @@ class _Profiler:
     # -- constant, ID-like, distinct values ----------------------------------------------------
     def finish(self, kind: str, *, converted: str = "", n_unique: int | None = None,
                codes: np.ndarray | None = None,
-               integers: tuple[Any, np.ndarray] | None = None) -> ColumnProfile:
+               as_text: tuple[Any, np.ndarray] | None = None) -> ColumnProfile:
         valid, n_valid = self.valid, len(self.valid)
         if n_unique is None and (self.count or (self.facts and kind == "categorical")):
-            n_unique, codes = _distinct(valid)
+            n_unique, codes = distinct(valid)
         if not self.facts:
             return ColumnProfile(self.name, kind, n_valid, converted=converted,
                                  n_unique=n_unique, codes=codes)
-        constant = n_unique <= 1 if n_unique is not None else _constant(valid)
+        constant = n_unique <= 1 if n_unique is not None else is_constant(valid)
         id_like = False
         if n_valid >= ID_MIN_ROWS and not constant:
             if kind == "categorical":
                 id_like = n_unique == n_valid
-            elif kind == "numeric" and integers is not None:  # numbers stored as text
-                id_like = n_unique == n_valid and _monotonic(_text_integers(*integers))
+            elif kind == "numeric" and as_text is not None:  # numbers stored as text
+                id_like = n_unique == n_valid and monotonic(text_integers(*as_text))
             elif kind == "numeric":
-                id_like = _monotonic(_integers(valid))
+                id_like = monotonic(integers(valid))
         return ColumnProfile(self.name, kind, n_valid, constant=constant, id_like=id_like,
                              converted=converted, n_unique=n_unique, codes=codes)
-
-
-def _type_names(valid: pd.Series) -> list[str]:
-    """Python type names in the first values (scanning on only where a mix starts later)."""
-    names = {type(v).__name__ for v in valid.iloc[:_TYPE_SAMPLE]}
-    if len(names) == 1 and len(valid) > _TYPE_SAMPLE:
-        first = infer_dtype(valid.iloc[:_TYPE_SAMPLE], skipna=True)
-        for start in range(_TYPE_SAMPLE, len(valid), _TYPE_SAMPLE):
-            chunk = valid.iloc[start:start + _TYPE_SAMPLE]
-            if infer_dtype(chunk, skipna=True) != first:
-                names |= {type(v).__name__ for v in chunk}
-                break
-    return sorted(names)
-
-
-def _ordered(valid: pd.Series) -> np.ndarray | None:
-    """The values as a plain numpy array of numbers or int64 times, or None (other kinds)."""
-    dtype = valid.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
-        return valid.to_numpy()
-    if hasattr(valid.array, "asi8"):  # datetimes (tz-aware too), durations, periods
-        return np.asarray(valid.array.asi8)
-    if isinstance(dtype, pd.CategoricalDtype):
-        return np.asarray(valid.cat.codes)
-    if pd.api.types.is_bool_dtype(dtype):
-        return valid.to_numpy(dtype=bool)
-    if pd.api.types.is_integer_dtype(dtype):
-        return valid.to_numpy(dtype=np.int64)
-    if pd.api.types.is_numeric_dtype(dtype):  # nullable floats
-        return valid.to_numpy(dtype=np.float64)
-    return None
-
-
-def _constant(valid: pd.Series) -> bool:
-    """At most one distinct value (min == max for numbers and times)."""
-    array = _ordered(valid)
-    if array is not None:
-        return bool(array.min() == array.max())
-    return _distinct(valid)[0] <= 1
-
-
-def _distinct(valid: pd.Series) -> tuple[int, np.ndarray | None]:
-    """Distinct values, and a code per value for text and objects."""
-    array = _ordered(valid)
-    if array is not None:
-        return _count_sorted(array), None
-    return _factorize(valid)
-
-
-def _count_sorted(array: np.ndarray) -> int:
-    """Distinct values of a non-empty array without NaN (sorting beats a hash table here)."""
-    ordered = np.sort(array)
-    return 1 + int(np.count_nonzero(ordered[1:] != ordered[:-1]))
-
-
-def _factorize(valid: pd.Series) -> tuple[int, np.ndarray]:
-    try:
-        codes, uniques = pd.factorize(valid, use_na_sentinel=True)
-    except TypeError:  # unhashable cells such as lists or dicts: compare their str()
-        codes, uniques = pd.factorize(valid.astype(str), use_na_sentinel=True)
-    return len(uniques), codes
-
-
-def _integers(valid: pd.Series) -> np.ndarray | None:
-    """Integer values by dtype (numpy, nullable, or Python ints as objects), else None."""
-    dtype = valid.dtype
-    if pd.api.types.is_object_dtype(dtype):
-        array = pd.to_numeric(valid, errors="coerce").to_numpy()
-        return array if array.dtype.kind in "iu" else None
-    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_integer_dtype(dtype):
-        return None
-    return valid.to_numpy() if isinstance(dtype, np.dtype) else valid.to_numpy(dtype=np.int64)
-
-
-def _text_integers(arrow: Any, codes: np.ndarray) -> np.ndarray | None:
-    """Row values of numbers stored as text when every one is a whole number, else None."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        ints = pc.cast(pc.utf8_trim_whitespace(arrow), pa.int64()).to_numpy()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    return np.asarray(ints)[codes]
-
-
-def _monotonic(array: np.ndarray | None) -> bool:
-    """Strictly increasing or decreasing (so all distinct)."""
-    if array is None or array.size < 2:
-        return False
-    diffs = np.diff(array)
-    return bool((diffs > 0).all() or (diffs < 0).all())
 
 
 def _numeric_frame_profiles(frame: pd.DataFrame) -> list[ColumnProfile] | None:
@@ -421,6 +338,6 @@ def _numeric_frame_profiles(frame: pd.DataFrame) -> list[ColumnProfile] | None:
             continue
         constant = bool(not lo[j] < hi[j])
         id_like = (not constant and n_valid >= ID_MIN_ROWS and kinds[j] in "iu"
-                   and _monotonic(frame.iloc[:, j].to_numpy()))
+                   and monotonic(frame.iloc[:, j].to_numpy()))
         out.append(ColumnProfile(name, "numeric", n_valid, constant=constant, id_like=id_like))
     return out

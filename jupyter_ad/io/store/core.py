@@ -7,6 +7,7 @@ import contextlib
 import difflib
 import errno
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -272,8 +273,6 @@ class ModelStore(_aliases.AliasMethods):
             with contextlib.suppress(FileNotFoundError):
                 (tmp / MANIFEST_FILE).unlink()
             with open_private(tmp / MANIFEST_FILE, "w") as text:
-                import json
-
                 json.dump(manifest, text, indent=2, sort_keys=True)
                 fsync(text)
             target = folder / str(manifest["version"])
