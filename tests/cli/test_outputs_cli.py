@@ -81,6 +81,9 @@ def test_writing_over_the_input_needs_force_and_is_idempotent(data: Path, tmp_pa
         assert list(pd.read_csv(data).columns) == ["f0", "f1", "f2", "f3", "score", "label",
                                                    "confidence", "rank"]
     assert "left out the column(s) 'score', 'label', 'confidence', 'rank'" in out.stderr
+    excluded = run("detect", str(data), "--exclude", "score,f3", "-o", str(tmp_path / "e.csv"),
+                   cwd=tmp_path)  # the workaround of earlier versions still runs
+    assert excluded.returncode == 0, excluded.stderr
     kept = run("detect", str(data), "--features", "f0,f1,score", "-o", str(tmp_path / "k.csv"),
                cwd=tmp_path)
     assert kept.returncode == 0, kept.stderr
