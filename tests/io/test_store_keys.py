@@ -75,7 +75,8 @@ def test_default_key_is_in_the_user_config_folder(tmp_path: Path,
 
 
 def _legacy_store(root: Path) -> tuple[ModelStore, bytes]:
-    """A store as older versions wrote it: the key in <root>/.store-key, no key_id."""
+    """A store as older versions wrote it: the key in <root>/.store-key, no key_id, files
+    readable by everyone."""
     legacy = secrets.token_bytes(32)
     store = ModelStore(root, key_file=root.parent / "old-key")  # any key: re-signed below
     for i in range(2):
@@ -86,6 +87,8 @@ def _legacy_store(root: Path) -> tuple[ModelStore, bytes]:
         (ref.path / "manifest.json").write_text(json.dumps(manifest))
     (root / ".store-key").write_bytes(legacy)
     (root.parent / "old-key").unlink()
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
     return ModelStore(root), legacy
 
 
@@ -102,6 +105,9 @@ def test_an_old_store_with_the_key_inside_still_loads_then_migrates(tmp_path: Pa
     report = store.migrate_key()
     assert report["resigned"] == ["fraud@1"] and report["refused"] == ["fraud@2"]
     assert report["key_removed"] and not (store.root / ".store-key").exists()
+    if os.name == "posix":  # the migration also makes the old store private
+        assert _mode(store.root) == 0o700 and _mode(store.root / "fraud" / "1") == 0o700
+        assert _mode(store.root / "fraud" / "2" / "manifest.json") == 0o600
     assert store.load("fraud@1")[0] == {"i": 0}  # now checked with the user key
     assert list(store.list()["status"]) == ["ok", "broken"]
     with pytest.raises(UntrustedModelError):

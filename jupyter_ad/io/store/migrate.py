@@ -62,6 +62,7 @@ def _resign(folder: Path, expected: tuple[str, int], legacy: bytes, user: bytes)
     if not isinstance(manifest, dict):
         return "refused"
     _private(folder / MODEL_FILE, PRIVATE_FILE)
+    _private(folder / MANIFEST_FILE, PRIVATE_FILE)
     if signature_matches(manifest, user):
         return "already"
     if not (signature_matches(manifest, legacy) and manifest.get("sha256") == digest
