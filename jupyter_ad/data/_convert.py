@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from jupyter_ad.data._text import BOOL_TEXT, arrow_text, parse_dates, text_numbers
+from jupyter_ad.data._text import (
+    BOOL_TEXT,
+    arrow_text,
+    parse_dates,
+    text_durations,
+    text_numbers,
+)
 from jupyter_ad.errors import MixedTypesError
 
 __all__ = ["coerce_datetime", "coerce_numeric"]
@@ -55,7 +61,10 @@ def _unique_numbers(uniques: pd.Index) -> np.ndarray:
     if len(uniques) and all(isinstance(u, str) for u in uniques[:_SAMPLE]) and (
         infer_dtype(uniques, skipna=True) == "string"
     ):
-        numbers = text_numbers(arrow_text(uniques))
+        arrow = arrow_text(uniques)
+        numbers = text_numbers(arrow)
+        if np.isnan(numbers).any():  # durations stored as text, in seconds
+            numbers = np.where(np.isnan(numbers), text_durations(arrow), numbers)
         if len(uniques) <= 2:
             for i, u in enumerate(uniques):
                 numbers[i] = BOOL_TEXT.get(str(u).strip().lower(), numbers[i])

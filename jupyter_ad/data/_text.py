@@ -1,4 +1,4 @@
-"""Vectorised readings of text values (with pyarrow): numbers and dates.
+"""Vectorised readings of text values (with pyarrow): numbers, durations and dates.
 
 The column classifier and the conversions of the preprocessing both use these, so a text value
 the classifier counts as a number is one the preprocessing converts.
@@ -13,11 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BOOL_TEXT", "arrow_text", "parse_dates", "text_numbers"]
+__all__ = ["BOOL_TEXT", "arrow_text", "parse_dates", "text_durations", "text_numbers"]
 
 BOOL_TEXT = {"true": 1.0, "false": 0.0}  # text read as booleans (any case, spaces around)
 # what pandas.to_numeric reads as a number (a finite number, or inf/infinity), spaces around
 _NUMBER = r"^\s*[-+]?((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|inf|infinity)\s*$"
+# durations as pandas writes them to CSV: "0 days 01:27:00", "-1 days +23:00:00.5", "3 days"
+_DURATION = r"^\s*-?\d+ days?,?( [+-]?\d{1,2}:\d{2}:\d{2}(\.\d+)?)?\s*$"
 
 
 def arrow_text(values: Any) -> Any:
@@ -54,6 +56,23 @@ def text_numbers(text: Any) -> np.ndarray:
     return out
 
 
+def text_durations(text: Any) -> np.ndarray:
+    """Seconds of each duration string of a pyarrow string array (NaN where not one)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.full(len(text), np.nan)
+    if not len(text):
+        return out
+    mask = pc.fill_null(pc.match_substring_regex(text, _DURATION), False)
+    index = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    if index.size:
+        values = pd.Series(text.take(pa.array(index)).to_pylist(), dtype=object)
+        seconds = pd.to_timedelta(values.str.replace(",", ""), errors="coerce").dt.total_seconds()
+        out[index] = seconds.to_numpy(dtype=np.float64, na_value=np.nan)
+    return out
+
+
 def parse_dates(text: Sequence[str] | pd.Index) -> pd.Series:
     """Timestamps (UTC) of date strings, NaT where a value is not a date.
 
@@ -63,12 +82,21 @@ def parse_dates(text: Sequence[str] | pd.Index) -> pd.Series:
     series = pd.Series(np.asarray(text, dtype=object), dtype=object)
     if not len(series):
         return pd.Series([], dtype="datetime64[ns, UTC]")
+    first = str(series.iloc[0]).strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fmt = pd.tseries.api.guess_datetime_format(str(series.iloc[0]).strip())
-        if fmt is None:
+        formats = dict.fromkeys(f for f in (
+            pd.tseries.api.guess_datetime_format(first),
+            pd.tseries.api.guess_datetime_format(first, dayfirst=True)) if f)
+        out = None
+        for fmt in formats:  # month first, then day first (31/01/2026): the one reading most
+            parsed = pd.Series(pd.to_datetime(series, errors="coerce", utc=True, format=fmt))
+            if out is None or parsed.isna().sum() < out.isna().sum():
+                out = parsed
+            if not out.isna().any():
+                break
+        if out is None:
             return pd.Series(pd.to_datetime(series, errors="coerce", format="mixed", utc=True))
-        out = pd.Series(pd.to_datetime(series, errors="coerce", utc=True, format=fmt))
         rest = out.isna().to_numpy()
         if rest.any():
             out[rest] = pd.to_datetime(series[rest], errors="coerce", format="mixed", utc=True)

@@ -4,7 +4,8 @@ Both the preprocessing (``ad.detect``, ``ad.fit``) and the quality report (``ad.
 ``jupyter-ad check``) call :func:`profile_column` / :func:`profile_frame`, so they agree on every
 column. A :class:`ColumnProfile` holds:
 
-- ``kind``: ``"numeric"`` (numbers, numbers stored as text or objects, durations in seconds),
+- ``kind``: ``"numeric"`` (numbers, numbers stored as text or objects, durations, also as
+  text like ``"0 days 01:30:00"``, in seconds),
   ``"boolean"`` (bools, ``true``/``false`` text), ``"datetime"`` (datetimes, tz-aware or not,
   dates, periods, date text), ``"categorical"`` (other text, pandas categories), ``"empty"``
   (no value) or ``"mixed"`` (values that cannot be used: numbers and text together, lists,
@@ -38,7 +39,13 @@ from jupyter_ad.data._facts import (
     text_integers,
     type_names,
 )
-from jupyter_ad.data._text import BOOL_TEXT, arrow_text, parse_dates, text_numbers
+from jupyter_ad.data._text import (
+    BOOL_TEXT,
+    arrow_text,
+    parse_dates,
+    text_durations,
+    text_numbers,
+)
 from jupyter_ad.errors import MixedTypesError
 
 __all__ = ["DROP_CONSTANT", "DROP_EMPTY", "DROP_ID_INTEGERS", "DROP_ID_TEXT", "ID_MIN_ROWS",
@@ -246,6 +253,9 @@ class _Profiler:
         if is_number.all():
             return self.finish("numeric", converted="numbers stored as text",
                                n_unique=n_unique, codes=codes, as_text=(arrow, codes))
+        if not np.isnan(text_durations(arrow)).any():
+            return self.finish("numeric", converted="durations stored as text, in seconds",
+                               n_unique=n_unique, codes=codes)
         sample = [u for u in (str(v) for v in uniques[:_SAMPLE]) if _DATE_START.match(u)]
         if 2 * len(sample) > min(n_unique, _SAMPLE) and parse_dates(sample).notna().mean() > .5:
             is_date = parse_dates(uniques).notna().to_numpy()

@@ -43,6 +43,7 @@ def _table() -> pd.DataFrame:
         "date_us": stamps.strftime("%m/%d/%Y"),
         "date_time": stamps.strftime("%Y-%m-%d %H:%M"),
         "date_named": stamps.strftime("%d %b %Y"),
+        "date_dayfirst": stamps.strftime("%d/%m/%Y %H:%M"),
         "stamp": stamps,
         "stamp_tz": stamps.tz_localize("Europe/Paris"),
         "duration": pd.to_timedelta(rng.choice([30, 60, 90, 600], N), unit="s"),
@@ -72,6 +73,7 @@ EXPECTED = {
     "date_us": ("datetime", "calendar parts"),
     "date_time": ("datetime", "calendar parts"),
     "date_named": ("datetime", "calendar parts"),
+    "date_dayfirst": ("datetime", "calendar parts"),
     "stamp": ("datetime", "calendar parts"),
     "stamp_tz": ("datetime", "calendar parts"),
     "duration": ("numeric", "number"),
@@ -87,7 +89,6 @@ EXPECTED = {
     "amount_na_text": ("mixed", "refused"),
 }
 CSV_OVERRIDES = {
-    "duration": ("categorical", "category"),  # "0 days 00:01:00" is text in a CSV file
     "amount_na_text": ("numeric", "number"),  # pandas reads "n/a" in a CSV as missing
 }
 
@@ -206,6 +207,17 @@ def test_text_is_classified_from_every_value(values: list[str], kind: str) -> No
             assert list(numbers[:2]) == [1.0, 0.0]
         else:
             assert list(numbers[:5]) == [1000.0, -0.5, 7.0, np.inf, 4.0]
+
+
+def test_day_first_dates_and_durations_as_text() -> None:
+    stamps = pd.date_range("2026-01-01", periods=40, freq="19h")
+    text = pd.Series(stamps.strftime("%d/%m/%Y %H:%M"))  # 01/02/2026 is the 1st of February
+    parsed = coerce_datetime("t", text)
+    assert (parsed == stamps).all()
+    durations = pd.Series(pd.to_timedelta(np.arange(30) * 97, unit="s")).astype(str)
+    assert durations.iloc[1] == "0 days 00:01:37"
+    assert classify_column("d", durations) == "numeric"
+    np.testing.assert_array_equal(coerce_numeric("d", durations), np.arange(30) * 97.0)
 
 
 def test_dates_are_parsed_once_per_distinct_value_and_in_utc() -> None:
