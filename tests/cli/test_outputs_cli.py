@@ -80,7 +80,7 @@ def test_writing_over_the_input_needs_force_and_is_idempotent(data: Path, tmp_pa
         assert out.returncode == 0, out.stderr
         assert list(pd.read_csv(data).columns) == ["f0", "f1", "f2", "f3", "score", "label",
                                                    "confidence", "rank"]
-    assert "left out the column(s) 'score', 'label', 'confidence', 'rank'" in out.stderr
+    assert "Left out the column(s) 'score', 'label', 'confidence', 'rank'" in out.stderr
     excluded = run("detect", str(data), "--exclude", "score,f3", "-o", str(tmp_path / "e.csv"),
                    cwd=tmp_path)  # the workaround of earlier versions still runs
     assert excluded.returncode == 0, excluded.stderr
@@ -96,7 +96,7 @@ def test_score_leaves_out_earlier_results(data: Path, tmp_path: Path) -> None:
     assert run("score", str(data), "-m", "m", "-o", str(first), cwd=tmp_path).returncode == 0
     again = run("score", str(first), "-m", "m", "-o", str(tmp_path / "again.csv"), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "left out the column(s)" in again.stderr
+    assert "Left out the column(s)" in again.stderr
     pd.read_csv(first).drop(columns=["rank"]).to_parquet(tmp_path / "scored.parquet")
     streamed = run("score", str(tmp_path / "scored.parquet"), "-m", "m", "-o",
                    str(tmp_path / "out.parquet"), cwd=tmp_path)
