@@ -32,6 +32,7 @@ __all__ = [
     "ModelStoreError",
     "NoUsableColumnsError",
     "OptionalDependencyError",
+    "OutputError",
     "ParameterError",
     "UnknownAlgorithmError",
     "UnsupportedInputError",
@@ -142,6 +143,12 @@ class ModelNotFoundError(ModelStoreError, KeyError):
 
 class UntrustedModelError(ModelStoreError):
     """A model file was not written by this store, or was altered since."""
+
+
+class OutputError(JupyterADError, OSError):
+    """A result, report or notebook file cannot be written where asked (a folder, a missing or
+    read-only folder, one of the input files, a failed write).
+    """
 
 
 class OptionalDependencyError(JupyterADError, ImportError):

@@ -1,4 +1,5 @@
-"""Shared fixtures. Every test gets its own model store (JUPYTER_AD_HOME in a temp folder)."""
+"""Shared fixtures. Every test gets its own model store (JUPYTER_AD_HOME in a temp folder) and
+its own store signing key (JUPYTER_AD_STORE_KEY_FILE: the key lives outside the store)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ ADBENCH = SHARED / "datasets" / "adbench"
 def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     root = tmp_path_factory.mktemp("store")
     monkeypatch.setenv("JUPYTER_AD_HOME", str(root))
+    monkeypatch.setenv("JUPYTER_AD_STORE_KEY_FILE", str(root.parent / f"{root.name}.key"))
+    monkeypatch.delenv("JUPYTER_AD_STORE_KEY", raising=False)
     return root
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jupyter_ad.bench.runner import RESULT_COLUMNS, BenchmarkResult
-from jupyter_ad.errors import DataFileError
+from jupyter_ad.errors import DataFileError, OutputError
 
 __all__ = ["PAPER_COLUMNS", "REFERENCE_FILE", "TOLERANCE", "Report", "build_report",
            "default_reference_path", "load_reference", "write_outputs"]
@@ -258,17 +258,27 @@ def _chart(report: Report) -> Any:
 
 
 def write_outputs(report: Report, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write results.csv, summary.csv, summary.md and chart.html into ``out_dir``."""
+    """Write results.csv, summary.csv, summary.md and chart.html into ``out_dir``.
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be made or a file cannot be written.
+    """
     folder = Path(out_dir).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / name for name in ("results.csv", "summary.csv", "summary.md",
                                               "chart.html")}
-    report.result.results[RESULT_COLUMNS].to_csv(paths["results.csv"], index=False)
-    report.summary().round(6).to_csv(paths["summary.csv"])
-    paths["summary.md"].write_text(report.markdown(), encoding="utf-8")
-    chart = _chart(report)
     try:
-        chart.save(str(paths["chart.html"]), inline=True)
-    except ImportError:  # pragma: no cover - vl-convert is a dependency
-        chart.save(str(paths["chart.html"]))  # loads Vega from a CDN instead
+        folder.mkdir(parents=True, exist_ok=True)
+        report.result.results[RESULT_COLUMNS].to_csv(paths["results.csv"], index=False)
+        report.summary().round(6).to_csv(paths["summary.csv"])
+        paths["summary.md"].write_text(report.markdown(), encoding="utf-8")
+        chart = _chart(report)
+        try:
+            chart.save(str(paths["chart.html"]), inline=True)
+        except ImportError:  # pragma: no cover - vl-convert is a dependency
+            chart.save(str(paths["chart.html"]))  # loads Vega from a CDN instead
+    except OSError as exc:
+        raise OutputError(f"Cannot write the benchmark results into {str(folder)!r}: "
+                          f"{exc.strerror or exc}.") from exc
     return paths

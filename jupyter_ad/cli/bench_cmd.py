@@ -101,8 +101,11 @@ def _benchmark(args: argparse.Namespace, progress: Progress) -> int:
         run_benchmark,
         write_outputs,
     )
+    from jupyter_ad.io.output import check_output_path
 
     quiet = bool(getattr(args, "quiet", False))
+    check_output_path(Path(args.output_dir).expanduser() / "results.csv", suffixes=None,
+                      make_parents=True, what="output folder")  # before any work
     names = resolve_algorithms(args.algorithms)
     protocol = get_protocol(args.protocol, n_seeds=args.seeds, max_rows=args.max_rows,
                             duplicate_padding=args.duplicate_padding)

@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_options(p, OPTIONS.select("labels"))
     p.add_argument("-o", "--output", help="write rows + score/label/confidence/rank "
                    "(.csv, .parquet, .json, .jsonl)")
+    p.add_argument("--force", action="store_true", help="let -o replace the input file")
     p.add_argument("-n", "--top", type=int, default=10, help="top anomalies to print (10)")
 
     p = sub.add_parser("train", help="fit a model and save it in the model store")
@@ -64,16 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", help="CSV/TSV, Parquet or JSON-lines file")
     p.add_argument("-m", "--model", required=True, help="NAME or NAME@VERSION")
     p.add_argument("-o", "--output", help="output file (.csv, .parquet, .json, .jsonl)")
+    p.add_argument("--force", action="store_true", help="let -o replace the input file")
     p.add_argument("-n", "--top", type=int, default=10, help="top anomalies to print (10)")
     p.add_argument("--store", default=None, help="model store folder ($JUPYTER_AD_HOME)")
     p.add_argument("--trusted", action="store_true",
                    help="load a model the store cannot verify (only if you trust its origin)")
     p.add_argument("--ignore-extra-columns", action="store_true",
                    help="score even if the file has columns the model has not seen")
-
-    p = sub.add_parser("models", help="list saved models")
-    p.add_argument("--store", default=None, help="model store folder ($JUPYTER_AD_HOME)")
-    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("check", help="data-quality report of a file")
     p.add_argument("data", help="CSV/TSV, Parquet or JSON-lines file")
@@ -97,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> dict[str, Any]:
     """Sub-commands that live in their own module: name -> module with add_parser/run."""
-    from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd
+    from jupyter_ad.cli import bench_cmd, models_cmd, new_cmd, report_cmd
 
-    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd}
+    return {"benchmark": bench_cmd, "models": models_cmd, "new": new_cmd, "report": report_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -55,13 +55,29 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     if not args.template:
         raise ParameterError("give a TEMPLATE (jupyter-ad new --list shows them), e.g. "
                              "'jupyter-ad new quickstart -o quickstart.ipynb'.")
-    progress.stage("rendering")
     output = args.output or f"{args.template.strip().lower().replace('_', '-')}.ipynb"
+    _check_before_writing(args, output)
+    progress.stage("rendering")
     path = notebooks.write(args.template, output, force=args.force, data=args.data,
                            target=args.target, algorithm=args.algorithm, title=args.title)
     print(f"Wrote {path}. Open it in Jupyter (jupyter lab {_quote(str(path))}) and run all "
           "cells.")
     return 0
+
+
+def _check_before_writing(args: argparse.Namespace, output: str) -> None:
+    """Refuse, before anything is written, a data file that does not exist (the notebook
+    would fail on its first cell) and a notebook path that cannot be written.
+    """
+    from pathlib import Path
+
+    from jupyter_ad.data.readers import check_data_file
+    from jupyter_ad.io.output import check_output_path
+
+    target = output if Path(output).suffix else f"{output}.ipynb"
+    check_output_path(target, suffixes=None, make_parents=True, what="notebook")
+    if args.data is not None:
+        check_data_file(args.data)
 
 
 def _quote(text: str) -> str:

@@ -3,9 +3,11 @@
 Steps, each configurable and reported in :class:`PreprocessingReport`:
 
 1. **Select** ``features`` / drop ``exclude``.
-2. **Classify** every column (numeric, boolean, datetime, categorical); unusable mixtures raise.
-3. **Drop** empty, constant and ID-like columns (all values unique text, or unique integers in
-   strictly increasing/decreasing order), with a :class:`~jupyter_ad.errors.DataQualityWarning`.
+2. **Classify** every column (numeric, boolean, datetime, categorical) with
+   :mod:`jupyter_ad.data.columns`, the classifier the quality report uses; unusable mixtures raise.
+3. **Drop** empty, constant and ID-like columns (at least 20 values, all distinct: text, or
+   integers in strictly increasing/decreasing order), with a
+   :class:`~jupyter_ad.errors.DataQualityWarning`.
 4. **Expand** datetime columns into the calendar parts that vary (hour, day of week, day, month).
 5. **Encode** categorical columns: ``"frequency"`` (default) replaces a category by its rarity
    ``-log(share of training rows)``, so rare categories stand out; ``"onehot"`` adds one column
@@ -39,7 +41,7 @@ from jupyter_ad.data._clipping import (
     scaled_bounds,
     spread_of,
 )
-from jupyter_ad.data.columns import classify_column, coerce_datetime, coerce_numeric
+from jupyter_ad.data.columns import coerce_datetime, coerce_numeric, profile_frame
 from jupyter_ad.data.schema import FeatureSchema, select_columns
 from jupyter_ad.errors import (
     DataError,
@@ -51,32 +53,7 @@ from jupyter_ad.errors import (
 __all__ = ["CLIP_SPREADS", "PreprocessingReport", "Preprocessor"]
 
 _STATS_ROWS = 100_000  # rows behind the imputation and scaling statistics (seeded sample)
-_ID_MIN_ROWS = 20  # fewer rows than this: a column of distinct values is not called an ID
 _DATE_PARTS = ("month", "day", "day_of_week", "hour", "minute")
-
-
-def _is_constant(values: pd.Series, kind: str) -> bool:
-    """At most one distinct non-missing value (cheap min == max test for numbers)."""
-    if kind in ("numeric", "boolean") and pd.api.types.is_numeric_dtype(values.dtype):
-        array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-        finite = array[~np.isnan(array)]
-        return bool(finite.size == 0 or finite.min() == finite.max())
-    return bool(values.nunique(dropna=True) <= 1)
-
-
-def _numeric_constant_columns(frame: pd.DataFrame) -> dict[str, bool | None]:
-    """For a frame whose columns are all integer or float: column -> constant? (``None``:
-    every value missing), from one compiled pass; ``{}`` for any other frame.
-    """
-    if frame.shape[1] == 0 or len(frame) == 0 or not all(
-        isinstance(dtype, np.dtype) and dtype.kind in "fiu" for dtype in frame.dtypes
-    ):
-        return {}
-    from jupyter_ad.data._numeric_kernel import column_summary
-
-    lo, hi, n_nan, _ = column_summary(frame.to_numpy(dtype=np.float64))
-    return {str(name): (None if n_nan[j] == len(frame) else bool(not lo[j] < hi[j]))
-            for j, name in enumerate(frame.columns)}
 
 
 @dataclass
@@ -170,18 +147,14 @@ class Preprocessor:
         frame = select_columns(frame, self.features, self.exclude)
         report = PreprocessingReport(scaling=self.scaling)
         kinds: dict[str, str] = {}
-        constant = _numeric_constant_columns(frame)
-        for name in frame.columns:
-            if name in constant:  # an all-numeric frame, summarised in one compiled pass
-                kind = "empty" if constant[name] is None else "numeric"
-                why = self._drop_reason(frame[name], kind, constant=constant[name])
-            else:
-                kind = classify_column(name, frame[name])
-                why = self._drop_reason(frame[name], kind)
+        for name, profile in zip(frame.columns, profile_frame(frame), strict=True):
+            profile.check_usable()  # the classifier the quality report uses (data/columns.py)
+            why = profile.drop_reason(drop_constant=self.drop_constant,
+                                      drop_id_like=self.drop_id_like)
             if why:
                 report.dropped[name] = why
             else:
-                kinds[name] = kind
+                kinds[name] = profile.kind
         for name, why in report.dropped.items():
             warn_user(f"Column {name!r} dropped: {why}.", DataQualityWarning)
         if not kinds:
@@ -208,26 +181,6 @@ class Preprocessor:
         """Fit on ``frame`` and return ``self``."""
         self.fit_transform(frame)
         return self
-
-    def _drop_reason(self, values: pd.Series, kind: str, *, constant: bool | None = None) -> str:
-        if kind == "empty":
-            return "every value is missing"
-        if self.drop_constant and (_is_constant(values, kind) if constant is None else constant):
-            return "constant (a single value)"
-        integer = kind == "numeric" and pd.api.types.is_integer_dtype(values.dtype)
-        if not self.drop_id_like or len(values) < _ID_MIN_ROWS or not (
-            kind == "categorical" or integer
-        ):
-            return ""
-        if values.nunique() < len(values):
-            return ""
-        if kind == "categorical":
-            return "looks like an ID (every value is a different text)"
-        if kind == "numeric" and pd.api.types.is_integer_dtype(values.dtype):
-            diffs = np.diff(values.to_numpy(dtype=np.float64))
-            if (diffs > 0).all() or (diffs < 0).all():
-                return "looks like an ID (unique integers in sequence)"
-        return ""
 
     def _fit_encodings(self, frame: pd.DataFrame, report: PreprocessingReport) -> None:
         self.categories_: dict[str, pd.Series] = {}

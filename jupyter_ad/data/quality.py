@@ -14,22 +14,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype, is_bool_dtype, is_complex_dtype, is_numeric_dtype
 
+from jupyter_ad.data.columns import KINDS, TREATMENTS, ColumnProfile, coerce_numeric, profile_column
 from jupyter_ad.errors import EmptyDataError, UnsupportedInputError
 
-__all__ = ["KINDS", "ColumnQuality", "DataQualityReport", "check_data"]
+__all__ = ["KINDS", "TREATMENTS", "ColumnQuality", "DataQualityReport", "check_data"]
 
-KINDS = ("numeric", "boolean", "categorical", "datetime", "text-id", "mixed", "empty")
-SAMPLE_SIZE = 10_000  # object columns: type names are read from this many non-missing values
 SKEW_LIMIT = 5.0
 HIGH_CARDINALITY_MIN = 50
 
-_INFERRED_KIND = {  # pandas.api.types.infer_dtype result of an object column -> kind
-    "string": "categorical", "boolean": "boolean", "integer": "numeric", "floating": "numeric",
-    "mixed-integer-float": "numeric", "decimal": "numeric", "datetime": "datetime",
-    "datetime64": "datetime", "date": "datetime", "timedelta": "datetime",
-    "timedelta64": "datetime", "time": "datetime", "period": "datetime"}
 _SCALAR_TYPES = {"bool", "bool_", "int", "float", "str", "Decimal", "int64", "float64", "str_"}
 
 
@@ -43,18 +36,27 @@ class ColumnQuality:
         Column name as text (``str()`` of the label) and 0-based position (tells apart columns
         that share a name).
     dtype, kind : str
-        pandas dtype (``"float64"``, ``"str"``, ``"category"``, ...) and one of :data:`KINDS`.
+        pandas dtype (``"float64"``, ``"str"``, ``"category"``, ...) and one of :data:`KINDS`,
+        as the preprocessing of ``ad.detect`` classifies the column
+        (:mod:`jupyter_ad.data.columns`).
     n_missing, pct_missing : int, float
         Missing values (NaN, None, NA, NaT) and their share of rows in percent (0-100).
     n_unique : int
         Distinct non-missing values (unhashable cells are compared by ``str()``).
     is_constant, high_cardinality, id_like : bool
         At most one distinct value; categorical with > 50 distinct values that are also > 50% of
-        rows; every value distinct and text, or integers in strictly monotonic order.
+        rows (and not ID-like); at least 20 values, all distinct, and text or integers in
+        strictly monotonic order.
     skew, n_infinite, min, max : float or None, int, number or None
         Numeric columns only: skewness and min/max of the finite values, count of +-inf.
     mixed_types : list of str or None
-        For ``kind == "mixed"``: the Python type names found, e.g. ``["int", "str"]``.
+        For ``kind == "mixed"`` of Python objects: the type names found, e.g. ``["int", "str"]``.
+    treatment : str
+        How ``ad.detect`` (default preprocessing) uses the column, one of :data:`TREATMENTS`:
+        ``"number"``, ``"0/1"``, ``"calendar parts"``, ``"category"``, ``"dropped"`` (empty,
+        constant or ID-like) or ``"refused"`` (``kind == "mixed"``: detection raises).
+    converted : str
+        How values not stored as their kind are read, e.g. ``"numbers stored as text"``.
     """
 
     name: str
@@ -72,6 +74,8 @@ class ColumnQuality:
     mixed_types: list[str] | None = None
     min: int | float | None = None
     max: int | float | None = None
+    treatment: str = ""
+    converted: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figures as JSON-serialisable Python values (NaN and inf become None)."""
@@ -123,8 +127,8 @@ class DataQualityReport:
                 f"{k} issue{'' if k == 1 else 's'}")
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
-        head = ["column", "dtype", "kind", "missing", "unique", "min", "max", "notes"]
-        body = [[c.name, c.dtype, c.kind, f"{c.n_missing} ({_pct(c.pct_missing)})",
+        head = ["column", "dtype", "kind", "use", "missing", "unique", "min", "max", "notes"]
+        body = [[c.name, c.dtype, c.kind, c.treatment, f"{c.n_missing} ({_pct(c.pct_missing)})",
                  str(c.n_unique), _num(c.min), _num(c.max), ", ".join(_notes(c))]
                 for c in self.columns]
         return head, body
@@ -181,9 +185,11 @@ def check_data(data: Any) -> DataQualityReport:
         shown = ", ".join(repr(n) for n in names[:10]) + (", ..." if n_cols > 10 else "")
         raise EmptyDataError(f"The data has 0 rows (columns: {shown}): pass at least one row; "
                              "check any filter or query applied before this call.")
-    columns = [_analyse(df.iloc[:, i], names[i], i, n_rows) for i in range(n_cols)]
+    series = [values for _, values in df.items()]
+    profiles = [profile_column(names[i], s, count_unique=True) for i, s in enumerate(series)]
+    columns = [_analyse(series[i], p, i, n_rows) for i, p in enumerate(profiles)]
     dup_names = list(dict.fromkeys(pd.Index(names)[pd.Index(names).duplicated()]))
-    n_dup_rows = _count_duplicate_rows(df)
+    n_dup_rows = _count_duplicate_rows(series, profiles)
     issues = [f"Column name {n!r} is used by {names.count(n)} columns: rename them so every "
               "name is unique (the report lists them by position)." for n in dup_names]
     if n_dup_rows:
@@ -191,8 +197,8 @@ def check_data(data: Any) -> DataQualityReport:
                 f"{n_dup_rows} rows are exact duplicates of earlier rows: they are")
         issues.append(f"{what} kept; remove them with df.drop_duplicates() if they are not real "
                       "repeats.")
-    for col in columns:
-        issues.extend(_column_issues(col, n_rows))
+    for col, profile in zip(columns, profiles, strict=True):
+        issues.extend(_column_issues(col, n_rows, profile.problem))
     return DataQualityReport(columns, n_rows, n_cols, n_dup_rows, dup_names, issues)
 
 
@@ -206,84 +212,62 @@ def _as_dataframe_fallback(data: Any) -> pd.DataFrame:
                                 "pandas DataFrame or a 1-D/2-D numpy array.")
 
 
-def _analyse(s: pd.Series, name: str, position: int, n_rows: int) -> ColumnQuality:
-    """Compute the figures of one column."""
-    missing = s.isna().to_numpy(dtype=bool)
-    n_missing = int(missing.sum())
-    n_valid = n_rows - n_missing
-    base: dict[str, Any] = {"name": name, "position": position, "dtype": str(s.dtype),
-                            "n_missing": n_missing, "pct_missing": 100.0 * n_missing / n_rows}
-    if n_valid == 0:
+def _analyse(s: pd.Series, profile: ColumnProfile, position: int,
+             n_rows: int) -> ColumnQuality:
+    """The figures of one column, from its profile (the classifier ``ad.detect`` uses)."""
+    n_missing = n_rows - profile.n_valid
+    base: dict[str, Any] = {"name": profile.name, "position": position, "dtype": str(s.dtype),
+                            "n_missing": n_missing, "pct_missing": 100.0 * n_missing / n_rows,
+                            "treatment": profile.treatment(), "converted": profile.converted}
+    if profile.kind == "empty":
         return ColumnQuality(**base, kind="empty", n_unique=0, is_constant=True)
-    valid = s[~missing]
-    kind, is_text, mixed = _kind_of(valid)
-    n_unique = _nunique(valid)
-    is_constant = n_unique <= 1
-    stats = _numeric_stats(valid) if kind == "numeric" else {}
-    monotonic = stats.pop("monotonic", False)
-    id_like = n_valid >= 2 and n_unique == n_valid and (is_text or monotonic)
-    if is_text and id_like:
-        kind = "text-id"
-    if is_constant:
+    kind, n_unique = profile.kind, int(profile.n_unique or 0)
+    stats: dict[str, Any] = {}
+    if kind == "numeric":
+        plain = isinstance(s.dtype, np.dtype) and s.dtype.kind in "fiu"  # NaN: skipped below
+        stats = _numeric_stats(profile.name, s[s.notna()] if n_missing and not plain else s)
+    if profile.constant:
         stats["skew"] = None
-    high = kind == "categorical" and n_unique > HIGH_CARDINALITY_MIN and n_unique > 0.5 * n_rows
-    return ColumnQuality(**base, kind=kind, n_unique=n_unique, is_constant=is_constant,
-                         high_cardinality=high, id_like=id_like, mixed_types=mixed, **stats)
+    high = (kind == "categorical" and not profile.id_like and n_unique > HIGH_CARDINALITY_MIN
+            and n_unique > 0.5 * n_rows)
+    return ColumnQuality(**base, kind=kind, n_unique=n_unique, is_constant=profile.constant,
+                         high_cardinality=high, id_like=profile.id_like,
+                         mixed_types=list(profile.types) or None, **stats)
 
 
-def _kind_of(valid: pd.Series) -> tuple[str, bool, list[str] | None]:
-    """Return (kind, is_text, mixed type names) for the non-missing values of a column."""
+def _mixed_issue(q: str, c: ColumnQuality, problem: str) -> str:
+    if not c.mixed_types:  # text mostly of one kind: the classifier's own explanation
+        return q + problem.removeprefix(f"Column {q}")
+    types = c.mixed_types
+    if len(types) > 1 and set(types) <= _SCALAR_TYPES:
+        return (f"{q} mixes {_join(types)} values: convert it with "
+                "pd.to_numeric(errors='coerce') or .astype(str).")
+    what = f"mixes {_join(types)}" if len(types) > 1 else f"holds {types[0]}"
+    return (f"{q} {what} values, which cannot be used for detection: convert it with "
+            ".astype(str) or drop it.")
+
+
+def _numeric_stats(name: str, valid: pd.Series) -> dict[str, Any]:
+    """Infinite count, finite min/max and skew of a numeric column's non-missing values."""
     dtype = valid.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "categorical", infer_dtype(dtype.categories, skipna=True) == "string", None
-    if is_bool_dtype(dtype):
-        return "boolean", False, None
-    if getattr(dtype, "kind", "O") in ("M", "m") or isinstance(dtype, pd.PeriodDtype):
-        return "datetime", False, None
-    if is_numeric_dtype(dtype) and not is_complex_dtype(dtype):
-        return "numeric", False, None
-    inferred = infer_dtype(valid, skipna=True)  # C loop over all values
-    if inferred in _INFERRED_KIND:
-        return _INFERRED_KIND[inferred], inferred == "string", None
-    return "mixed", False, _type_names(valid)
-
-
-def _type_names(valid: pd.Series) -> list[str]:
-    """Python type names in the first SAMPLE_SIZE values (scan further only if they agree)."""
-    names = {type(v).__name__ for v in valid.iloc[:SAMPLE_SIZE]}
-    if len(names) == 1 and len(valid) > SAMPLE_SIZE:  # the mix starts later: find the chunk
-        first = infer_dtype(valid.iloc[:SAMPLE_SIZE], skipna=True)
-        for start in range(SAMPLE_SIZE, len(valid), SAMPLE_SIZE):
-            chunk = valid.iloc[start:start + SAMPLE_SIZE]
-            if infer_dtype(chunk, skipna=True) != first:
-                names |= {type(v).__name__ for v in chunk}
-                break
-    return sorted(names)
-
-
-def _nunique(valid: pd.Series) -> int:
-    try:
-        return int(valid.nunique(dropna=True))
-    except (TypeError, ValueError):  # unhashable cells such as lists or dicts
-        return int(valid.astype(str).nunique(dropna=True))
-
-
-def _numeric_stats(valid: pd.Series) -> dict[str, Any]:
-    """Infinite count, finite min/max, skew and (integers only) strict monotonicity."""
-    raw = valid.to_numpy()
-    if raw.dtype == object:  # numbers stored as Python objects
-        raw = pd.to_numeric(valid, errors="coerce").to_numpy()
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        raw = valid.to_numpy()
+    elif pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        raw = valid.to_numpy(dtype=np.int64)  # nullable Int64 without its missing values
+    else:  # nullable floats, numbers stored as text or objects, durations (in seconds)
+        raw = coerce_numeric(name, valid)
+        text = pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+        if text and raw.size and np.all(raw == np.round(raw)) and np.abs(raw).max() < 2**53:
+            raw = raw.astype(np.int64)  # whole numbers stored as text or objects
     ints = raw if raw.dtype.kind in "iu" else None
     try:
-        floats = raw.astype(np.float64)
-    except (TypeError, ValueError, OverflowError):
+        floats = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):  # pragma: no cover - defensive
         floats = np.full(len(raw), np.nan)
     finite = floats[np.isfinite(floats)]
     out: dict[str, Any] = {"n_infinite": int(np.isinf(floats).sum()), "skew": _skew(finite)}
     if ints is not None and ints.size:
         out["min"], out["max"] = ints.min().item(), ints.max().item()
-        out["monotonic"] = ints.size >= 2 and bool(
-            np.all(ints[1:] > ints[:-1]) or np.all(ints[1:] < ints[:-1]))
     elif finite.size:
         out["min"], out["max"] = float(finite.min()), float(finite.max())
     return out
@@ -303,32 +287,41 @@ def _skew(x: np.ndarray) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _count_duplicate_rows(df: pd.DataFrame) -> int:
-    """Rows equal to an earlier row, via a combined 64-bit pandas hash of every column."""
-    combined = np.full(len(df), 0x345678, dtype=np.uint64)
-    for i in range(df.shape[1] if len(df) > 1 else 0):
-        s = df.iloc[:, i]
-        try:
-            h = pd.util.hash_pandas_object(s, index=False, categorize=True).to_numpy()
-        except (TypeError, ValueError):  # unhashable cells (lists, dicts): compare their str()
-            h = pd.util.hash_pandas_object(s.astype(str), index=False).to_numpy()
+def _count_duplicate_rows(series: list[pd.Series], profiles: list[ColumnProfile]) -> int:
+    """Rows equal to an earlier row, via a combined 64-bit hash of every column: of its values
+    (numbers, times) or of the codes the classifier gave its text and objects.
+    """
+    n_rows = len(series[0])
+    if n_rows < 2:
+        return 0
+    combined = np.full(n_rows, 0x345678, dtype=np.uint64)
+    for i, profile in enumerate(profiles):
+        h = _column_hash(series[i], profile)
         combined = (combined ^ h) * np.uint64(1000003 + 82520 * i)
-    return int(pd.Series(combined).duplicated().sum()) if len(df) > 1 else 0
+    return int(pd.Series(combined).duplicated().sum())
 
 
-def _column_issues(c: ColumnQuality, n_rows: int) -> list[str]:
+def _column_hash(s: pd.Series, profile: ColumnProfile) -> np.ndarray:
+    if profile.codes is not None:
+        codes = np.full(len(s), -1, dtype=np.int64)
+        codes[s.notna().to_numpy()] = profile.codes
+        return pd.util.hash_array(codes)
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiubmM":
+        return pd.util.hash_array(s.to_numpy())
+    try:
+        return pd.util.hash_pandas_object(s, index=False, categorize=True).to_numpy()
+    except (TypeError, ValueError):  # pragma: no cover - unhashable cells have codes
+        return pd.util.hash_pandas_object(s.astype(str), index=False).to_numpy()
+
+
+def _column_issues(c: ColumnQuality, n_rows: int, problem: str = "") -> list[str]:
     """Plain-English issues of one column, each naming it and what happens or what to do."""
     q = repr(c.name)
     if c.kind == "empty":
         return [f"{q} has no values (all {n_rows} missing): it will be dropped."]
     if c.kind == "mixed":
-        types = c.mixed_types or ["unknown"]
-        if len(types) > 1 and set(types) <= _SCALAR_TYPES:
-            return [f"{q} mixes {_join(types)} values: convert it with "
-                    "pd.to_numeric(errors='coerce') or .astype(str)."]
-        what = f"mixes {_join(types)}" if len(types) > 1 else f"holds {types[0]}"
-        return [f"{q} {what} values, which cannot be used for detection: convert it with "
-                ".astype(str) or drop it."]
+        return [_mixed_issue(q, c, problem)]
     if c.is_constant:
         return [f"{q} is constant: it will be dropped."]
     if c.id_like:

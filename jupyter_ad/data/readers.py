@@ -3,6 +3,12 @@
 Supported: pandas DataFrame/Series, polars DataFrame/LazyFrame, pyarrow Table, numpy arrays
 (1-D or 2-D), a dict of columns, and paths (``str`` or ``os.PathLike``) to CSV/TSV (optionally
 gzip/bz2/zip/xz-compressed), Parquet, and JSON / JSON-lines files.
+
+Column names become text. Columns with several levels (a pandas ``MultiIndex``, e.g. from
+``groupby().agg()`` or ``pivot_table``) are flattened: the levels of each column joined with
+``_``, empty levels left out, so ``("amount", "mean")`` becomes ``"amount_mean"`` and
+``("amount", "")`` becomes ``"amount"``. Two columns that flatten to the same name raise
+:class:`~jupyter_ad.errors.DataError` naming both.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.errors import DataFileError, EmptyDataError, UnsupportedInputError
+from jupyter_ad.errors import DataError, DataFileError, EmptyDataError, UnsupportedInputError
 
-__all__ = ["SUPPORTED_SUFFIXES", "as_dataframe", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "as_dataframe", "check_data_file", "flat_column_names",
+           "read_file"]
 
 _COMPRESSION = (".gz", ".bz2", ".zip", ".xz", ".zst")
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
@@ -44,8 +51,14 @@ def _format_of(path: Path) -> str:
     )
 
 
-def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a CSV/TSV, Parquet or JSON(-lines) file into a DataFrame."""
+def check_data_file(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """The path of an existing data file and its format, without reading it.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, a folder, or of an unknown extension.
+    """
     p = Path(path).expanduser()
     if not p.exists():
         raise DataFileError(
@@ -53,7 +66,12 @@ def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
         )
     if p.is_dir():
         raise DataFileError(f"{str(p)!r} is a folder; give the path of one data file.")
-    fmt = _format_of(p)
+    return p, _format_of(p)
+
+
+def read_file(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a CSV/TSV, Parquet or JSON(-lines) file into a DataFrame."""
+    p, fmt = check_data_file(path)
     try:
         if fmt == "csv":
             return pd.read_csv(p, sep=None, engine="python") if _sniff_needed(p) else pd.read_csv(p)
@@ -99,7 +117,8 @@ def as_dataframe(data: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Column names are strings; numpy input gets ``x0, x1, ...``.
+        Column names are strings (several levels are flattened, see the module docstring);
+        numpy input gets ``x0, x1, ...``.
     """
     if isinstance(data, pd.DataFrame):
         frame = data
@@ -116,13 +135,36 @@ def as_dataframe(data: Any) -> pd.DataFrame:
             raise UnsupportedInputError(f"Cannot make a table from this dict: {exc}") from exc
     else:
         frame = _from_foreign(data)
-    if any(not isinstance(c, str) for c in frame.columns):
-        frame = frame.rename(columns=str) if _rename_ok(frame) else frame
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame = frame.set_axis(flat_column_names(frame.columns), axis=1)
+    elif any(not isinstance(c, str) for c in frame.columns):
+        frame = frame.rename(columns=str)
     return frame
 
 
-def _rename_ok(frame: pd.DataFrame) -> bool:
-    return not isinstance(frame.columns, pd.MultiIndex)
+def flat_column_names(columns: pd.MultiIndex) -> list[str]:
+    """One name per column of several levels: the non-empty levels joined with ``_``.
+
+    Raises
+    ------
+    DataError
+        If two different columns get the same name, naming both.
+    """
+    names: list[str] = []
+    first: dict[str, tuple[Any, ...]] = {}
+    for position, levels in enumerate(columns):
+        parts = [str(level) for level in levels if level is not None and str(level) != ""
+                 and not (isinstance(level, float) and np.isnan(level))]
+        name = "_".join(parts) or f"x{position}"
+        if name in first and first[name] != levels:
+            raise DataError(
+                f"The columns {first[name]!r} and {levels!r} both flatten to {name!r} (levels "
+                "are joined with '_'). Rename one first, e.g. df.columns = ['_'.join(map(str, "
+                "c)) for c in df.columns] and then df = df.rename(columns={...})."
+            )
+        first.setdefault(name, levels)
+        names.append(name)
+    return names
 
 
 def _from_numpy(arr: np.ndarray) -> pd.DataFrame:

@@ -12,10 +12,11 @@ __all__ = ["load", "models"]
 
 def load(spec: str | os.PathLike[str], *, trusted: bool = False,
          root: str | os.PathLike[str] | None = None) -> Any:
-    """Load a saved model: ``"name"`` (latest), ``"name@3"``, or the path of a version folder.
+    """Load a saved model: ``"name"`` (latest), ``"name@3"``, ``"name@production"`` (the
+    version an alias points to), or the path of a version folder.
 
-    Models are verified against the store's signature first; a file the store did not write,
-    or one altered since, raises :class:`~jupyter_ad.errors.UntrustedModelError` unless
+    Models are verified against the store key's signature first; a file signed with another
+    key, or altered since, raises :class:`~jupyter_ad.errors.UntrustedModelError` unless
     ``trusted=True`` (which unpickles it: only for files whose origin you trust).
     """
     from jupyter_ad.core.model import AnomalyModel
@@ -35,7 +36,7 @@ def load(spec: str | os.PathLike[str], *, trusted: bool = False,
 
 def models(*, root: str | os.PathLike[str] | None = None) -> Any:
     """A DataFrame of every saved model version: name, version, created, algorithm, features,
-    metrics, path.
+    metrics, aliases, status (``ok``, ``broken``, ``old key``), problem, path.
     """
     from jupyter_ad.io.store import ModelStore
 

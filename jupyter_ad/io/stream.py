@@ -10,15 +10,17 @@ equal in-memory scoring, since a row's score never depends on the other rows of 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jupyter_ad.errors import DataFileError, ParameterError
+from jupyter_ad.errors import DataFileError, OutputError, ParameterError
 
 __all__ = ["DEFAULT_BATCH_ROWS", "sample_parquet", "score_parquet"]
 
@@ -60,23 +62,30 @@ def sample_parquet(source: str | os.PathLike[str], n_rows: int, *, seed: int = 0
 
 def score_parquet(model: Any, source: str | os.PathLike[str], target: str | os.PathLike[str],
                   *, batch_rows: int = DEFAULT_BATCH_ROWS, extra_columns: str = "error",
-                  keep_columns: bool = True, progress: bool = False) -> dict[str, Any]:
+                  keep_columns: bool = True, progress: bool = False, force: bool = False,
+                  drop_columns: Sequence[str] = ()) -> dict[str, Any]:
     """Score ``source`` batch by batch with ``model`` and stream the rows to ``target``.
 
-    Each output row holds the input columns (unless ``keep_columns=False``) plus ``score``,
-    ``label`` and ``confidence``. The output is written to a temporary file and renamed at the
-    end, so an interrupted run never leaves a partial file. Returns counts and the path.
+    Each output row holds the input columns (unless ``keep_columns=False``; ``drop_columns``
+    are left out) plus ``score``, ``label`` and ``confidence`` (``score_ad``... when the input
+    already has such a column, as :meth:`DetectionResult.to_frame` does). The output is written
+    to a temporary file and renamed at the end, so an interrupted run never leaves a partial
+    file; ``target`` may not be ``source`` unless ``force=True``. Returns counts and the path.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from jupyter_ad.engines.partition import score_partition
+    from jupyter_ad.io.output import check_output_path
 
     file = _open(source)
-    out_path = Path(target).expanduser()
-    if out_path.suffix.lower() not in (".parquet", ".pq"):
-        raise ParameterError(f"The output must be a .parquet file, got {str(out_path)!r}.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    out_path = check_output_path(target, inputs=[source], force=force,
+                                 suffixes=(".parquet", ".pq"))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
+                                   dir=out_path.parent)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {str(out_path)!r}: {exc.strerror or exc}.") from exc
     os.close(fd)
     bar = _bar(progress, file.metadata.num_rows)
     n_rows = n_flagged = 0
@@ -84,7 +93,12 @@ def score_parquet(model: Any, source: str | os.PathLike[str], target: str | os.P
     try:
         for batch in file.iter_batches(batch_size=batch_rows):
             frame = batch.to_pandas()
+            if drop_columns:
+                frame = frame.drop(columns=list(drop_columns))
             scored = score_partition(frame, model, extra_columns=extra_columns)
+            if keep_columns:
+                taken = set(map(str, frame.columns))
+                scored.columns = [f"{c}_ad" if c in taken else c for c in scored.columns]
             out = pd.concat([frame, scored], axis=1) if keep_columns else scored
             table = pa.Table.from_pandas(out, preserve_index=False)
             if writer is None:
@@ -98,15 +112,24 @@ def score_parquet(model: Any, source: str | os.PathLike[str], target: str | os.P
             writer.close()
             writer = None
         os.replace(tmp, out_path)
+    except OSError as exc:
+        _discard(writer, tmp)
+        raise OutputError(f"Cannot write {str(out_path)!r}: {exc.strerror or exc}. Nothing was "
+                          "written.") from exc
     except BaseException:
-        if writer is not None:
-            writer.close()
-        Path(tmp).unlink(missing_ok=True)
+        _discard(writer, tmp)
         raise
     finally:
         if bar is not None:
             bar.close()
     return {"path": out_path, "n_rows": n_rows, "n_anomalies": n_flagged}
+
+
+def _discard(writer: Any, tmp: str) -> None:
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
+    Path(tmp).unlink(missing_ok=True)
 
 
 def _bar(enabled: bool, total: int) -> Any:

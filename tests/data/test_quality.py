@@ -51,13 +51,14 @@ def issues_for(report: DataQualityReport, name: str) -> list[str]:
 # --- kinds -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("column", "kind"),
-    [("user_id", "text-id"), ("amount", "numeric"), ("mix", "mixed"), ("x", "numeric"),
+    [("user_id", "categorical"), ("amount", "numeric"), ("mix", "mixed"), ("x", "numeric"),
      ("c", "numeric"), ("city", "categorical"), ("flag", "boolean"), ("grade", "categorical"),
      ("when", "datetime"), ("nothing", "empty"), ("tags", "mixed")],
 )
 def test_kind_of_each_column(report: DataQualityReport, column: str, kind: str) -> None:
     assert report[column].kind == kind
     assert report[column].kind in KINDS
+    assert report["user_id"].id_like and report["user_id"].treatment == "dropped"
 
 
 def test_dataset_figures(report: DataQualityReport, messy: pd.DataFrame) -> None:
@@ -86,7 +87,7 @@ def test_more_dtypes_kinds() -> None:
     r = check_data(df)
     kinds = {c.name: c.kind for c in r.columns}
     assert kinds == {"nb": "boolean", "ob": "boolean", "i64": "numeric", "f64": "numeric",
-                     "onum": "numeric", "td": "datetime", "odt": "datetime",
+                     "onum": "numeric", "td": "numeric", "odt": "datetime",
                      "ostr": "categorical", "allnone": "empty", "strna": "empty"}
     assert r["i64"].n_missing == 1 and r["i64"].n_unique == 2
     assert r["i64"].min == 5 and r["i64"].max == 9 and isinstance(r["i64"].min, int)
@@ -100,8 +101,10 @@ def test_pandas3_string_dtype_is_text() -> None:
     df = pd.DataFrame({"s": ["a", "b", "c", "d"], "t": ["x", "x", "y", None]})
     assert str(df["s"].dtype) == "str"
     r = check_data(df)
-    assert r["s"].kind == "text-id" and r["s"].id_like
+    assert r["s"].kind == "categorical" and not r["s"].id_like  # 4 values: too few for an ID
     assert r["t"].kind == "categorical" and not r["t"].id_like
+    many = check_data(pd.DataFrame({"s": [f"k{i}" for i in range(25)]}))
+    assert many["s"].kind == "categorical" and many["s"].id_like
     assert r["t"].n_missing == 1 and r["t"].pct_missing == pytest.approx(25.0)
 
 
@@ -130,20 +133,27 @@ def test_high_cardinality(report: DataQualityReport) -> None:
 
 
 def test_id_like_rules() -> None:
+    n = 25  # an ID needs at least 20 values (columns.ID_MIN_ROWS), as in the preprocessing
     df = pd.DataFrame({
-        "inc": np.arange(10, 20),
-        "dec": np.arange(20, 10, -1),
-        "shuffled": [3, 1, 2, 0, 4, 5, 6, 7, 8, 9],
-        "floats": np.arange(10, dtype=float),
-        "text": [f"k{i}" for i in range(10)],
-        "nullable": pd.array([*range(9), None], dtype="Int64"),
+        "inc": np.arange(10, 10 + n),
+        "dec": np.arange(10 + n, 10, -1),
+        "shuffled": np.r_[3, 1, 2, 0, np.arange(4, n)],
+        "floats": np.arange(n, dtype=float),
+        "text": [f"k{i}" for i in range(n)],
+        "nullable": pd.array([*range(n - 1), None], dtype="Int64"),
+        "numtext": [f"{i:05d}" for i in range(n)],
     })
     r = check_data(df)
     assert r["inc"].id_like and r["dec"].id_like and r["nullable"].id_like
-    assert r["inc"].kind == "numeric"
+    assert r["inc"].kind == "numeric" and r["numtext"].kind == "numeric"
+    assert r["numtext"].id_like and r["numtext"].converted == "numbers stored as text"
     assert not r["shuffled"].id_like
     assert not r["floats"].id_like
-    assert r["text"].id_like and r["text"].kind == "text-id"
+    assert r["text"].id_like and r["text"].kind == "categorical"
+    assert {c.name for c in r.columns if c.treatment == "dropped"} == {
+        "inc", "dec", "nullable", "numtext", "text"}
+    few = check_data(df.iloc[:19])
+    assert not any(c.id_like for c in few.columns)
 
 
 def test_skew_matches_scipy_on_finite_values() -> None:
@@ -252,7 +262,7 @@ def test_duplicate_column_names_are_handled_positionally() -> None:
     r = check_data(df)
     assert r.duplicate_column_names == ["a"]
     assert [c.name for c in r.columns] == ["a", "a", "b"]
-    assert r.columns[0].kind == "numeric" and r.columns[1].kind == "text-id"
+    assert r.columns[0].kind == "numeric" and r.columns[1].kind == "categorical"
     assert r["a"] is r.columns[0]
     assert any("Column name 'a' is used by 2 columns" in i for i in r.issues)
     frame = r.to_frame()
@@ -397,7 +407,8 @@ def test_large_frame_is_fast() -> None:
     start = time.perf_counter()
     r = check_data(pd.DataFrame(cols))
     assert time.perf_counter() - start < 10
-    assert r["id"].id_like and r["o"].kind == "numeric" and r["s"].kind == "categorical"
+    assert r["id"].id_like and r["o"].kind == "numeric" and r["s"].kind == "numeric"
+    assert r["s"].converted == "numbers stored as text" and r["s"].max == 499
 
 
 def test_header_singular_and_tiny_percentages() -> None:

@@ -29,6 +29,8 @@ from jupyter_ad.errors import (
 from jupyter_ad.io import ModelRef, ModelStore, load_file, parse_spec
 
 TRUST_HINT = "pass trusted=True only if you trust where the file came from"
+COLUMNS = ["name", "version", "created", "algorithm", "features", "metrics", "aliases", "status",
+           "problem", "path"]
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def store(tmp_path: Path) -> ModelStore:
 
 def _child_env() -> dict[str, str]:
     """Environment for a child Python that imports this checkout of jupyter_ad."""
-    repo = str(Path(store_module.__file__).resolve().parents[2])
+    repo = str(Path(__file__).resolve().parents[2])
     extra = os.environ.get("PYTHONPATH")
     return {**os.environ, "PYTHONPATH": repo + (os.pathsep + extra if extra else "")}
 
@@ -90,17 +92,21 @@ def test_round_trip_of_dict_with_numpy_arrays(store: ModelStore) -> None:
     assert (ref.path / "model.pkl").read_bytes()[:2] == b"\x80\x05"
 
 
-def test_store_key_is_private_and_stable(store: ModelStore) -> None:
+def test_store_key_is_private_stable_and_outside_the_store(store: ModelStore) -> None:
     store.save("a", 1)
-    key_path = store.root / ".store-key"
+    key_path = Path(os.environ["JUPYTER_AD_STORE_KEY_FILE"])
+    assert store.key.path == key_path and not key_path.is_relative_to(store.root)
     key = key_path.read_bytes()
     assert len(key) == 32
     if os.name == "posix":
         assert key_path.stat().st_mode & 0o777 == 0o600
+    assert not (store.root / ".store-key").exists()
     store.save("b", 2)
     ModelStore(store.root).save("a", 3)
     assert key_path.read_bytes() == key
-    assert not list(store.root.glob(".store-key.tmp-*"))
+    assert not list(key_path.parent.glob(f".{key_path.name}.tmp-*"))
+    manifest = json.loads((store.root / "a" / "1" / "manifest.json").read_text())
+    assert manifest["key_id"] == store_module.signing.key_id(key)
 
 
 def test_versions_increment_and_specs_pick_the_right_one(store: ModelStore) -> None:
@@ -119,15 +125,7 @@ def test_versions_increment_and_specs_pick_the_right_one(store: ModelStore) -> N
 def test_list_dataframe(store: ModelStore) -> None:
     empty = store.list()
     assert isinstance(empty, pd.DataFrame) and empty.empty
-    assert list(empty.columns) == [
-        "name",
-        "version",
-        "created",
-        "algorithm",
-        "features",
-        "metrics",
-        "path",
-    ]
+    assert list(empty.columns) == COLUMNS
 
     store.save("zeta", 0)
     store.save(
@@ -144,15 +142,9 @@ def test_list_dataframe(store: ModelStore) -> None:
     (store.root / "alpha" / ".tmp-deadbeef").mkdir()  # half-written save: ignored
 
     frame = store.list()
-    assert list(frame.columns) == [
-        "name",
-        "version",
-        "created",
-        "algorithm",
-        "features",
-        "metrics",
-        "path",
-    ]
+    assert list(frame.columns) == COLUMNS
+    assert list(frame["status"]) == ["ok", "ok", "ok"] and frame["problem"].isna().all()
+    assert list(frame["aliases"]) == [[], [], []]
     assert list(zip(frame["name"], frame["version"], strict=True)) == [
         ("alpha", 1),
         ("alpha", 2),
@@ -221,7 +213,7 @@ def test_parse_spec() -> None:
 
 
 @pytest.mark.parametrize(
-    "spec", ["fraud@0", "fraud@-1", "fraud@x", "fraud@", "fraud@1.5", "a@1@2", "fraud@LATEST"]
+    "spec", ["fraud@0", "fraud@-1", "fraud@", "fraud@1.5", "a@1@2", "fraud@LATEST", "fraud@x y"]
 )
 def test_bad_version_specs_name_the_fix(store: ModelStore, spec: str) -> None:
     with pytest.raises(ParameterError, match=r"'name@latest', or 'name@N'"):
@@ -258,18 +250,20 @@ def test_delete(store: ModelStore) -> None:
     for i in range(3):
         store.save("m", i)
     store.save("other", 0)
-    store.delete("m@2")
+    assert store.delete("m@2") == [2]
     assert store.versions("m") == [1, 3]
     store.delete("m@latest")
     assert store.versions("m") == [1]
     assert store.load("m")[0] == 0
     store.delete("m")
     assert store.versions("m") == []
-    assert not (store.root / "m").exists()
     assert list(store.list()["name"]) == ["other"]
     with pytest.raises(ModelNotFoundError):
         store.delete("m")
-    assert store.save("m", 9).version == 1
+    assert store.save("m", 9).version == 4  # numbers are never used twice
+    store.delete("m@latest")
+    assert store.save("m", 10).version == 5
+    assert ModelStore(store.root).save("m", 11).version == 6  # kept on disk, not in memory
 
 
 # --- verification -------------------------------------------------------------------------------
@@ -337,14 +331,15 @@ def test_renamed_version_folder_is_refused(store: ModelStore) -> None:
 
 @pytest.mark.parametrize("target_has_key", [False, True])
 def test_folder_copied_from_another_store_is_refused(tmp_path: Path, target_has_key: bool) -> None:
-    source, target = ModelStore(tmp_path / "src"), ModelStore(tmp_path / "dst")
+    source = ModelStore(tmp_path / "src", key_file=tmp_path / "someone-else.key")
+    target = ModelStore(tmp_path / "dst", key_file=tmp_path / "mine.key")
     source.save("m", {"from": "source"})
     if target_has_key:
         target.save("other", 0)
     shutil.copytree(source.root / "m", target.root / "m")
 
     assert target.versions("m") == [1]
-    with pytest.raises(UntrustedModelError, match=r"signature|has no \.store-key") as err:
+    with pytest.raises(UntrustedModelError, match=r"signature|no store key") as err:
         target.load("m")
     assert TRUST_HINT in str(err.value)
     with pytest.raises(UntrustedModelError):
@@ -352,6 +347,7 @@ def test_folder_copied_from_another_store_is_refused(tmp_path: Path, target_has_
     assert target.load("m", trusted=True)[0] == {"from": "source"}
     assert load_file(target.root / "m" / "1", store=target, trusted=True)[0] == {"from": "source"}
     assert load_file(target.root / "m" / "1", store=source)[0] == {"from": "source"}
+    assert target.list().set_index("name").loc["m", "status"] == "broken"
 
 
 def test_missing_or_broken_files(store: ModelStore) -> None:
@@ -380,7 +376,8 @@ def test_unpickling_error_with_trusted_raises_model_store_error(store: ModelStor
 
 def test_damaged_key(store: ModelStore) -> None:
     store.save("m", 1)
-    (store.root / ".store-key").write_bytes(b"short")
+    assert store.key.path is not None
+    store.key.path.write_bytes(b"short")
     with pytest.raises(UntrustedModelError, match="damaged"):
         store.load("m")
     assert store.load("m", trusted=True)[0] == 1
@@ -427,21 +424,44 @@ def test_root_must_be_a_path() -> None:
 
 
 # --- atomicity and concurrency ------------------------------------------------------------------
-def test_stale_temp_folders_are_ignored_then_cleaned(store: ModelStore) -> None:
+def _open_store(root: Path) -> ModelStore:
+    """A store opened as a new process would (the per-process clean-up throttle reset)."""
+    store_module.layout._cleaned.clear()
+    return ModelStore(root)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fcntl locks")
+def test_stale_temp_folders_of_any_name_are_cleaned_on_open(store: ModelStore) -> None:
+    import fcntl
+
     store.save("m", 1)
-    old, fresh = store.root / "m" / ".tmp-old", store.root / "m" / ".tmp-fresh"
-    for folder in (old, fresh):
+    store.save("n", 1)
+    m, n = store.root / "m", store.root / "n"
+    folders = {name: parent / f".tmp-{name}" for name, parent in
+               [("old", m), ("fresh", m), ("dead", n), ("alive", n)]}
+    for folder in folders.values():
         folder.mkdir()
         (folder / "model.pkl").write_bytes(b"partial")
     two_hours_ago = time.time() - 7200
-    for path in (old / "model.pkl", old):
+    for path in (folders["old"] / "model.pkl", folders["old"]):  # older layout: no lock file
         os.utime(path, (two_hours_ago, two_hours_ago))
-
-    assert store.versions("m") == [1] and len(store.list()) == 1
-    store.save("m", 2)
-    assert not old.exists()
-    assert fresh.exists()  # might belong to a save still running
-    assert store.versions("m") == [1, 2]
+    for name in ("dead", "alive"):
+        (n / f".tmp-{name}.lock").touch()
+    held = os.open(n / ".tmp-alive.lock", os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)  # a writer that is still saving
+    (m / ".del-abc").mkdir()  # a delete that was interrupted
+    try:
+        assert store.versions("m") == [1] and len(store.list()) == 2
+        _open_store(store.root)
+        assert not folders["old"].exists() and not folders["dead"].exists()
+        assert not (n / ".tmp-dead.lock").exists() and not (m / ".del-abc").exists()
+        assert folders["fresh"].exists()  # no lock, recent: might be an older writer's
+        assert folders["alive"].exists() and (n / ".tmp-alive.lock").exists()
+    finally:
+        os.close(held)  # the writer ends (or dies): its lock is free
+    _open_store(store.root)
+    assert not folders["alive"].exists() and not (n / ".tmp-alive.lock").exists()
+    assert store.versions("m") == [1] and store.versions("n") == [1]
 
 
 def test_save_takes_next_version_when_a_concurrent_save_wins(
@@ -481,7 +501,7 @@ def test_key_created_concurrently_is_not_overwritten(
     monkeypatch.setattr(os, "link", link_after_a_rival)
     store.save("m", 1)
     monkeypatch.undo()
-    assert (store.root / ".store-key").read_bytes() == rival_key
+    assert store.key.path is not None and store.key.path.read_bytes() == rival_key
     assert store.load("m")[0] == 1
 
 
@@ -523,7 +543,7 @@ def test_sigkill_during_save_keeps_earlier_versions(tmp_path: Path, moment: str)
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == moment, "child died before the kill point"
-        temp_dirs = list((root / "m").glob(".tmp-*"))
+        temp_dirs = [p for p in (root / "m").glob(".tmp-*") if p.is_dir()]
         assert len(temp_dirs) == 1 and (temp_dirs[0] / "model.pkl").stat().st_size > 10**7
         os.kill(child.pid, signal.SIGKILL)
     finally:
@@ -532,8 +552,10 @@ def test_sigkill_during_save_keeps_earlier_versions(tmp_path: Path, moment: str)
         if child.stdout is not None:
             child.stdout.close()
     assert child.returncode == -signal.SIGKILL
+    assert temp_dirs[0].exists()  # the killed save left its temp folder (50 MB) behind
 
-    store = ModelStore(root)
+    store = _open_store(root)
+    assert not list((root / "m").glob(".tmp-*"))  # removed when the store was opened
     assert store.versions("m") == [1]
     assert store.load("m")[0] == {"version": 1}
     assert list(store.list()["version"]) == [1]
@@ -541,6 +563,59 @@ def test_sigkill_during_save_keeps_earlier_versions(tmp_path: Path, moment: str)
     assert ref.version == 2
     assert store.load("m@latest")[0] == {"version": 2}
     assert store.load("m@1")[0] == {"version": 1}
+
+
+PAUSED_CHILD = r"""
+import sys, time
+from pathlib import Path
+from jupyter_ad.io.store import ModelStore
+
+store, go = ModelStore(sys.argv[1]), Path(sys.argv[2])
+
+class WaitForGo:  # pickling waits until the test says go: a save in progress
+    def __reduce__(self):
+        print("pickling", flush=True)
+        while not go.exists():
+            time.sleep(0.01)
+        return (str, ("done",))
+
+print(store.save(sys.argv[3], [b"x" * 1_000_000, WaitForGo()]).version, flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_opening_the_store_cleans_killed_saves_and_spares_running_ones(tmp_path: Path) -> None:
+    root, go = tmp_path / "store", tmp_path / "go"
+    ModelStore(root).save("m", {"version": 1})
+    children = {name: subprocess.Popen([sys.executable, "-c", PAUSED_CHILD, str(root), str(go),
+                                        name], stdout=subprocess.PIPE, text=True,
+                                       env=_child_env())
+                for name in ("killed", "alive", "m")}
+    try:
+        for child in children.values():
+            assert child.stdout is not None and child.stdout.readline().strip() == "pickling"
+        os.kill(children["killed"].pid, signal.SIGKILL)
+        children["killed"].wait(timeout=30)
+        temps = {name: [p for p in (root / name).glob(".tmp-*") if p.is_dir()]
+                 for name in ("killed", "alive", "m")}
+        assert all(len(found) == 1 for found in temps.values()), temps
+
+        store = _open_store(root)  # as another process opening the store would
+        assert not temps["killed"][0].exists()  # its writer is gone
+        assert temps["alive"][0].exists() and temps["m"][0].exists()  # still saving
+        go.touch()
+        outputs = {name: children[name].communicate(timeout=60)[0].split()
+                   for name in ("alive", "m")}
+    finally:
+        for child in children.values():
+            child.kill()
+            child.wait()
+    assert outputs == {"alive": ["1"], "m": ["2"]}
+    assert store.versions("alive") == [1] and store.versions("m") == [1, 2]
+    assert store.load("alive")[0] == [b"x" * 1_000_000, "done"]
+    assert store.versions("killed") == [] and not [
+        p for p in (root / "killed").iterdir() if p.name.startswith(".tmp-")]
 
 
 SAVE_CHILD = r"""
@@ -589,13 +664,19 @@ def test_concurrent_saves_get_distinct_versions(tmp_path: Path) -> None:
             assert store.load(f"shared@{number}")[0] == {"tag": tag, "i": i}
 
 
-def test_store_module_imports_no_notebook_libraries() -> None:
-    tree = ast.parse(Path(store_module.__file__).read_text())
+def test_store_modules_import_no_notebook_libraries() -> None:
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
+    for module in Path(store_module.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
     assert "pickle" in imported  # the walk does see the imports
-    assert not imported & {"IPython", "ipywidgets", "anywidget", "altair", "lime"}
+    assert not imported & {"IPython", "ipywidgets", "anywidget", "altair", "lime", "matplotlib"}
+
+
+def test_store_modules_are_small() -> None:
+    sizes = {p.name: len(p.read_text().splitlines())
+             for p in Path(store_module.__file__).parent.glob("*.py")}
+    assert max(sizes.values()) <= 400, sizes
