@@ -46,7 +46,6 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     models = ModelSet(settings.models, settings.store)
     for spec in settings.models:  # a typo or a missing alias: say so now, not in a log
         models.target_version(spec)
-    import os
 
     from jupyter_ad.server.keys import ENV_KEYS, KeyFile, KeyRing
 
