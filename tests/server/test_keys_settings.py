@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_environment_keys(tmp_path) -> None:
     assert ring.check("a-long-key-for-scoring-2") is None
     with pytest.raises(ConfigError, match="at least 16 characters"):
         parse_env_keys("short:score")
-    with pytest.raises(ConfigError, match="Unknown scope 'scorre'.*'score'"):
+    with pytest.raises(ConfigError, match=r"Unknown scope 'scorre'.*'score'"):
         parse_env_keys("a-long-key-for-scoring-1:scorre")
 
 
@@ -73,7 +74,7 @@ def test_hash_is_salted_and_checked_in_constant_time() -> None:
     assert a != b  # a new salt each time
     assert module._verify("secret", a) and not module._verify("secreT", a)
     assert not module._verify("secret", "sha1$abc")
-    source = open(module.__file__).read()
+    source = Path(module.__file__).read_text()
     assert "hmac.compare_digest" in source and "==" not in source.split("def _verify")[1][:600]
 
 
