@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import time
 import uuid
 from typing import Any
@@ -109,7 +108,7 @@ def configure_logging(level: str = "info", stream: Any = None) -> dict[str, Any]
     the ``logging.config`` dict given to uvicorn.
     """
     handler = {"class": "logging.StreamHandler", "formatter": "json",
-               "stream": stream or sys.stderr}
+               "stream": stream or "ext://sys.stderr"}  # a name: worker processes pickle it
     config: dict[str, Any] = {
         "version": 1,
         "disable_existing_loggers": False,
