@@ -76,6 +76,17 @@ def _label_column(frame: Any, given: str | None) -> str:
     return str(found[0])
 
 
+def _load(store: Any, name: str, version: int) -> Any:
+    from jupyter_ad.core.model import AnomalyModel
+    from jupyter_ad.errors import UntrustedModelError
+
+    model, _ = store.load(f"{name}@{version}")  # hash and signature checked before unpickling
+    if not isinstance(model, AnomalyModel):
+        raise UntrustedModelError(f"{name}@{version} holds a {type(model).__name__}, not a "
+                                  "jupyter-ad AnomalyModel.")
+    return model
+
+
 def _measure(model: Any, features: Any, y: Any, metrics: tuple[str, ...]) -> dict[str, float]:
     from jupyter_ad.evaluate.metrics import label_metrics, precision_at_k
 
@@ -126,7 +137,7 @@ def deploy(spec: str, alias: str, labelled: Any, *, label_column: str | None = N
     if known.sum() == 0 or len(set(np.asarray(y)[known])) < 2:
         raise ParameterError(f"The labelled rows need both anomalies (1) and normal rows (0) "
                              f"in {column!r} to compare models.")
-    challenger, _ = the_store.load(f"{name}@{version}")
+    challenger = _load(the_store, name, version)
     ours = _measure(challenger, features, y, metrics)
     try:
         champion_version: int | None = int(the_store.alias_version(name, alias))
@@ -142,7 +153,7 @@ def deploy(spec: str, alias: str, labelled: Any, *, label_column: str | None = N
         theirs = dict(ours)
         reasons.append(f"{name}@{alias} already points to {name}@{version}.")
     else:
-        champion, _ = the_store.load(f"{name}@{champion_version}")
+        champion = _load(the_store, name, champion_version)
         theirs = _measure(champion, features, y, metrics)
         worse = [m for m in metrics if ours[m] < theirs[m] - tolerance]
         promoted = not worse

@@ -331,3 +331,20 @@ def test_untrusted_model_is_never_loaded(tmp_path, service: Setup) -> None:
             assert c.post("/v1/models/tiny/score", json={"rows": [{"a": 1}]}).status_code == 404
     finally:
         server.stop()
+
+
+def test_the_route_list_above_covers_every_v1_route(service: Setup) -> None:
+    from jupyter_ad.server.app import create_app
+    from jupyter_ad.server.settings import ServerSettings
+
+    app = create_app(ServerSettings(store=str(service.store), keys_file=str(service.keys_file)),
+                     env_keys="")
+    schema = app.openapi()
+    declared = {(method.upper(), path) for path, item in schema["paths"].items()
+                for method in item if path.startswith("/v1")}
+    listed = {(method, path.replace("/tiny", "/{name}").replace("/fraud", "/{name}")
+               .replace("/staging", "/{alias}")) for method, path, _, _ in ROUTES}
+    assert declared == listed
+    for path, item in schema["paths"].items():  # every route but health and readiness: a key
+        for operation in item.values():
+            assert ("security" in operation) == (path not in ("/healthz", "/readyz")), path
