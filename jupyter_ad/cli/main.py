@@ -95,9 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> dict[str, Any]:
     """Sub-commands that live in their own module: name -> module with add_parser/run."""
-    from jupyter_ad.cli import bench_cmd, models_cmd, new_cmd, report_cmd
+    from jupyter_ad.cli import (
+        bench_cmd,
+        deploy_cmd,
+        keys_cmd,
+        models_cmd,
+        new_cmd,
+        report_cmd,
+        serve_cmd,
+    )
 
-    return {"benchmark": bench_cmd, "models": models_cmd, "new": new_cmd, "report": report_cmd}
+    return {"benchmark": bench_cmd, "models": models_cmd, "new": new_cmd, "report": report_cmd,
+            "serve": serve_cmd, "keys": keys_cmd, "deploy": deploy_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,6 +25,15 @@ from jupyter_ad.options.config import (
 )
 from jupyter_ad.options.detection import DETECTION, DETECTION_NAMES, OPTIONS
 
+
+def _server_options() -> OptionSet:
+    from jupyter_ad.server.settings import SERVER_OPTIONS
+
+    return SERVER_OPTIONS
+
+
+register_section("server", _server_options)  # the [server] table of jupyter-ad serve
+
 __all__ = [
     "DETECTION",
     "DETECTION_NAMES",
