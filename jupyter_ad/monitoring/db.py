@@ -106,7 +106,7 @@ def read_tables(path: Path, model: str, version: int | None = None
     """The records and feedback rows of ``model`` (one version or all), oldest first."""
     if not path.exists():
         return [], []
-    where, args: tuple[str, list[Any]] = "model = ?", [model]
+    where, args = "model = ?", list[Any]([model])
     if version is not None:
         where, args = where + " AND version = ?", [*args, version]
     with connect(path) as conn:
