@@ -159,10 +159,10 @@ def _result_marks(tracker: Tracker, result: Any, marks: dict[Any, Any], source: 
 def history(name: str, *, version: int | None = None,
             root: str | os.PathLike[str] | None = None) -> Any:
     """The monitoring history of model ``name`` (all versions, or one): a
-    :class:`~jupyter_ad.monitoring.history.History` DataFrame, oldest record first.
+    :class:`~jupyter_ad.monitoring._history.History` DataFrame, oldest record first.
     """
     from jupyter_ad.monitoring import db
-    from jupyter_ad.monitoring.history import build_history
+    from jupyter_ad.monitoring._history import build_history
 
     records, rows = db.read_tables(database_path(root), name, version)
     return build_history(records, rows)

@@ -202,7 +202,7 @@ class Tracker:
         """Write what is pending (windows, feedback marks of live results), then return the
         history of this model's name (every version, or only this one).
         """
-        from jupyter_ad.monitoring.history import build_history
+        from jupyter_ad.monitoring._history import build_history
 
         self.flush()
         self.sync_feedback()
