@@ -27,8 +27,9 @@ HAS_ALIASES = hasattr(ModelStore, "promote")
 def registry(tmp_path_factory):
     """One store + SQLite registry for the module (creating MLflow's tables takes a while)."""
     home = tmp_path_factory.mktemp("mlflow-home")
-    saved = os.environ.get("JUPYTER_AD_HOME")
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_AD_HOME", "JUPYTER_AD_STORE_KEY_FILE")}
     os.environ["JUPYTER_AD_HOME"] = str(home)
+    os.environ["JUPYTER_AD_STORE_KEY_FILE"] = str(home.parent / f"{home.name}.key")
     os.environ.pop("MLFLOW_TRACKING_URI", None)
     data = ad.datasets.load_transactions(n_rows=1200)
     frame = data.drop(columns="is_anomaly")
@@ -42,15 +43,18 @@ def registry(tmp_path_factory):
     finally:
         os.chdir(cwd)
     yield {"home": home, "frame": frame, "models": [first, second], "infos": [info1, info2]}
-    if saved is None:
-        os.environ.pop("JUPYTER_AD_HOME", None)
-    else:
-        os.environ["JUPYTER_AD_HOME"] = saved
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(autouse=True)
 def _use_registry(registry, monkeypatch):
-    monkeypatch.setenv("JUPYTER_AD_HOME", str(registry["home"]))
+    home = registry["home"]
+    monkeypatch.setenv("JUPYTER_AD_HOME", str(home))
+    monkeypatch.setenv("JUPYTER_AD_STORE_KEY_FILE", str(home.parent / f"{home.name}.key"))
 
 
 def test_log_model_registers_store_versions_offline(registry):
@@ -108,7 +112,7 @@ def test_load_from_registry_in_a_fresh_process(registry, tmp_path):
     assert not (tmp_path / "mlruns").exists()
 
 
-def test_registry_model_is_verified_before_unpickling(registry, tmp_path):
+def test_registry_model_is_verified_before_unpickling(registry, tmp_path, monkeypatch):
     """A registry artifact signed by another key is refused (SECURITY.md)."""
     import mlflow
 
@@ -122,9 +126,10 @@ def test_registry_model_is_verified_before_unpickling(registry, tmp_path):
 
     with pytest.raises(UntrustedModelError, match="signature"):
         load_verified(str(manifest.parent))
-    other = tmp_path / "other-store"
-    with pytest.raises(UntrustedModelError):
-        ad.load("models:/fraud/1", root=other)  # another store: another key
+    monkeypatch.setenv("JUPYTER_AD_STORE_KEY_FILE", str(tmp_path / "another.key"))
+    ModelStore(tmp_path / "other-store").save("x", {"any": "object"})  # makes the other key
+    with pytest.raises(UntrustedModelError):  # another store, another key: refused
+        ad.load("models:/fraud/1", root=tmp_path / "other-store")
 
 
 def test_unknown_registry_model_is_named(registry):
@@ -147,15 +152,15 @@ def test_alias_promotion_in_mlflow_and_in_the_store(registry):
     change = ad.mlflow.promote("fraud@1", "production")
     assert change["store_version"] == 1 and change["mlflow_version"] == 1
     client = mlflow.MlflowClient()
-    assert client.get_model_version_by_alias("fraud", "production").version == "1"
+    assert int(client.get_model_version_by_alias("fraud", "production").version) == 1
     assert ModelStore().aliases("fraud")["production"] == 1
     a = ad.load("models:/fraud@production")
     b = ad.load("fraud@production")
     frame = registry["frame"].iloc[800:]
     np.testing.assert_allclose(a.score_samples(frame), b.score_samples(frame))
     ad.mlflow.promote("fraud@2", "production")
-    assert client.get_model_version_by_alias("fraud", "production").version == "2"
+    assert int(client.get_model_version_by_alias("fraud", "production").version) == 2
     assert ad.load("models:/fraud@production").algorithm_name == "ecod"
     ModelStore().rollback("fraud", "production")  # the store decides; sync brings MLflow
     assert ad.mlflow.sync_aliases("fraud") == {"production": 1}
-    assert client.get_model_version_by_alias("fraud", "production").version == "1"
+    assert int(client.get_model_version_by_alias("fraud", "production").version) == 1
