@@ -13,5 +13,6 @@ from __future__ import annotations
 from jupyter_ad.widgets._controls import PanelControls
 from jupyter_ad.widgets.comparison_panel import ComparisonPanel
 from jupyter_ad.widgets.detection_panel import DetectionPanel
+from jupyter_ad.widgets.monitor_panel import MonitorPanel
 
-__all__ = ["ComparisonPanel", "DetectionPanel", "PanelControls"]
+__all__ = ["ComparisonPanel", "DetectionPanel", "MonitorPanel", "PanelControls"]
