@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("config", help="show every option's effective value and its source")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    for module in _command_modules().values():
+    for module in dict.fromkeys(_command_modules().values()):  # once per module
         module.add_parser(sub)
 
     p = sub.add_parser("demo", help="detect anomalies in a bundled dataset (no set-up)")
@@ -97,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> dict[str, Any]:
     """Sub-commands that live in their own module: name -> module with add_parser/run."""
-    from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd
+    from jupyter_ad.cli import bench_cmd, monitor_cmd, new_cmd, report_cmd
 
-    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd}
+    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd,
+            "monitor": monitor_cmd, "feedback": monitor_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

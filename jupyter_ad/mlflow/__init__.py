@@ -212,7 +212,7 @@ def promote(spec: str, alias: str, *, root: Any = None) -> dict[str, Any]:
     """
     from jupyter_ad.io.store import ModelStore
 
-    store = ModelStore(root)
+    store: Any = ModelStore(root)  # aliases: ModelStore.promote/aliases/rollback
     change = store.promote(spec, alias)
     mlflow = _mlflow(root)
     client = mlflow.MlflowClient()
@@ -229,7 +229,8 @@ def sync_aliases(name: str, *, root: Any = None) -> dict[str, int]:
     """
     from jupyter_ad.io.store import ModelStore
 
-    table = ModelStore(root).aliases(name)
+    store: Any = ModelStore(root)
+    table = store.aliases(name)
     client = _mlflow(root).MlflowClient()
     out = {}
     for alias, store_version in table.items():
