@@ -49,7 +49,7 @@ def add_parser(subparsers: Any) -> None:
         "feedback", help="store true labels of scored rows (for precision over time)",
         description="Store the true labels of rows a model scored: FILE is a file written "
                     "by 'jupyter-ad score' (its score and label columns) with a column of "
-                    "true labels (1/0, yes/no, anomaly/normal; empty = not labelled).")
+                    "true labels (1 = anomaly, 0 = normal, empty = not labelled).")
     p.add_argument("name", metavar="NAME", help="model name (fraud), version or alias")
     p.add_argument("data", help="scored CSV/Parquet file with a column of true labels")
     p.add_argument("--labels", required=True, metavar="COL", help="the true-label column")

@@ -119,7 +119,7 @@ def test_monitor_panel_renders_and_refreshes(lab, page, artifacts):
 def test_saved_monitor_notebook_shows_its_static_snapshot(lab, page, artifacts, monkeypatch):
     from nbclient import NotebookClient
 
-    pg, traffic, console = page
+    pg, traffic, _console = page
     path = lab.root / "monitor_saved.ipynb"
     _write(path, [SETUP.format(state=str(lab.root / "unused.json")), SCORE,
                   "%ad_monitor fraud"])
