@@ -51,7 +51,8 @@ def add_parser(subparsers: Any) -> None:
                     "by 'jupyter-ad score' (its score and label columns) with a column of "
                     "true labels (1 = anomaly, 0 = normal, empty = not labelled).")
     p.add_argument("name", metavar="NAME", help="model name (fraud), version or alias")
-    p.add_argument("data", help="scored CSV/Parquet file with a column of true labels")
+    p.add_argument("data", metavar="FILE",
+                   help="scored CSV/Parquet file with a column of true labels")
     p.add_argument("--labels", required=True, metavar="COL", help="the true-label column")
     p.add_argument("--record", type=int, default=None,
                    help="the record the rows belong to (default: the latest of the version)")
