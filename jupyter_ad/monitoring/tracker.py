@@ -167,7 +167,8 @@ class Tracker:
             window.add(matrix, scores, threshold, seconds)
             record = self._write(model, window)
             if result is not None and record is not None:
-                self._results[result] = (record, {})
+                with self._lock:
+                    self._results[result] = (record, {})
             return record
         except Exception as exc:  # monitoring never breaks scoring
             self._warn(exc)
@@ -177,10 +178,12 @@ class Tracker:
         """Add one ``score_one`` row to the window (microseconds; written when due)."""
         if not self.enabled:
             return
-        self._one_rows.append(row)
-        self._one_scores.append(score)
-        self._one_seconds += seconds
-        if len(self._one_scores) >= min(self.flush_rows, _PENDING_ROWS) or (
+        with self._lock:  # rows, scores and seconds move together (threads may share a model)
+            self._one_rows.append(row)
+            self._one_scores.append(score)
+            self._one_seconds += seconds
+            pending = len(self._one_scores)
+        if pending >= min(self.flush_rows, _PENDING_ROWS) or (
                 time.monotonic() - self._one_started >= self.flush_seconds):
             self._drain_one(model)
 

@@ -219,3 +219,14 @@ def test_options_are_in_the_spec():
     assert keys["monitoring.enabled"] is True
     assert keys["monitoring.flush_rows"] == 1000
     assert keys["mlflow.telemetry"] is False
+
+
+def test_pending_single_rows_are_written_at_exit(stored, frames, _isolated_store):
+    _, batches = frames
+    rows = batches[0].head(7).to_dict("records")
+    code = ("import jupyter_ad as ad; m = ad.load('fraud')\n"
+            f"for row in {rows!r}:\n    m.score_one(row)\n")  # no flush: the process just ends
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
+                   env={**__import__("os").environ, "JUPYTER_AD_HOME": str(_isolated_store)})
+    h = monitoring.history("fraud")
+    assert h["rows"].tolist() == [7] and h["source"].tolist() == ["one"]
