@@ -42,6 +42,7 @@ CREATE INDEX IF NOT EXISTS feedback_by_model ON feedback (model, version, time);
 RECORD_COLUMNS = ("id", "model", "version", "time", "source", "calls", "rows", "anomalies",
                   "anomaly_rate", "score_q50", "score_q90", "score_q99", "score_max",
                   "threshold", "drift", "drift_column", "drift_columns", "seconds")
+_READY: set[Path] = set()  # databases set up by this process
 _FEEDBACK_COLUMNS = ("id", "record_id", "model", "version", "time", "row", "score",
                      "predicted", "label", "source")
 
@@ -56,6 +57,7 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection to the database at ``path`` (created with its tables if missing)."""
     try:
         if not path.exists():
+            _READY.discard(path)  # a new (or re-created) file needs its tables
             path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -66,9 +68,11 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
                               "writable file, or turn monitoring off with "
                               "JUPYTER_AD_MONITORING_ENABLED=false.") from exc
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        if path not in _READY:  # WAL mode and the tables persist in the file: set up once
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+            _READY.add(path)
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(_SCHEMA)
         with conn:
             yield conn
     except sqlite3.Error as exc:

@@ -131,6 +131,7 @@ class Tracker:
         self._one_seconds = 0.0
         self._one_started = time.monotonic()
         self._reference: np.ndarray | None = None
+        self._columns: list[str] | None = None
         self._results: weakref.WeakKeyDictionary[Any, tuple[int, dict[Any, int]]] = (
             weakref.WeakKeyDictionary())
         self._model: weakref.ReferenceType[Any] | None = None
@@ -270,9 +271,12 @@ class Tracker:
         try:
             if self._reference is None:
                 self._reference = reference_matrix(model)
+                self._columns = [model.source_column(j)
+                                 for j in range(self._reference.shape[1])]
             width = self._reference.shape[1]
             matrix, scores = window.sample(width)
-            stats = batch_stats(model, matrix, scores, self._reference, float(model.threshold_))
+            stats = batch_stats(model, matrix, scores, self._reference, float(model.threshold_),
+                                self._columns)
             stats.update(rows=window.rows, anomalies=window.anomalies,
                          anomaly_rate=window.anomalies / window.rows if window.rows else None,
                          score_max=window.score_max if window.rows else None)
