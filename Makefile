@@ -23,11 +23,17 @@ pytest: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The browser tests (tests/ui) drive Debian's Chromium; Playwright never downloads a browser.
+# The Spark tests (tests/engines/test_spark.py) need a Java runtime: Debian's headless JRE.
 system-deps:
 	@test -x /usr/bin/chromium || command -v chromium >/dev/null || { \
 	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \
 	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+	@command -v java >/dev/null || { \
+	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update && \
+	  $$SUDO apt-get install -y --no-install-recommends default-jre-headless || \
+	  echo "make: no Java runtime could be installed: the Spark tests will skip"; }
 
 # The panels' front end (js/): linted with ESLint and unit-tested with node's own test runner.
 # npm installs the exact versions of js/package-lock.json into js/node_modules (git-ignored).

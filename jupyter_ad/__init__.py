@@ -24,7 +24,7 @@ from jupyter_ad.errors import *
 from jupyter_ad.errors import __all__ as _errors_all
 
 if TYPE_CHECKING:  # the same names, resolved for type checkers and documentation tools
-    from jupyter_ad import datasets
+    from jupyter_ad import datasets, mlflow, monitoring
     from jupyter_ad.core.api import detect, fit
     from jupyter_ad.core.model import AnomalyModel
     from jupyter_ad.core.registry import (
@@ -42,6 +42,9 @@ if TYPE_CHECKING:  # the same names, resolved for type checkers and documentatio
     from jupyter_ad.evaluate.validate import validate
     from jupyter_ad.io.api import load, models
     from jupyter_ad.options.show import config
+
+# modules reached as attributes (``ad.mlflow.log_model``), imported on first access
+_SUBMODULES = ("datasets", "mlflow", "monitoring")
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {
@@ -84,7 +87,9 @@ __all__ = [
     "list_detectors",
     "load",
     "load_ipython_extension",
+    "mlflow",
     "models",
+    "monitoring",
     "register_detector",
     "tune",
     "unregister_detector",
@@ -95,8 +100,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load a public name on first access (PEP 562) and keep it in the module."""
-    if name == "datasets":
-        value: Any = importlib.import_module("jupyter_ad.datasets")
+    if name in _SUBMODULES:
+        value: Any = importlib.import_module(f"jupyter_ad.{name}")
     elif name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     else:

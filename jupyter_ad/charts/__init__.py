@@ -33,6 +33,7 @@ from __future__ import annotations
 from jupyter_ad.charts.compare import agreement_heatmap, comparison_bars
 from jupyter_ad.charts.contributions import feature_contributions
 from jupyter_ad.charts.curves import roc_pr_curves, threshold_tradeoff
+from jupyter_ad.charts.monitor import monitor_chart
 from jupyter_ad.charts.scatter import score_scatter
 from jupyter_ad.charts.scores import overview, score_histogram
 from jupyter_ad.errors import OptionalDependencyError
@@ -43,6 +44,7 @@ __all__ = [
     "enable_notebook",
     "enable_offline",
     "feature_contributions",
+    "monitor_chart",
     "overview",
     "roc_pr_curves",
     "score_histogram",

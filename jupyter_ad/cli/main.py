@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("config", help="show every option's effective value and its source")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    for module in _command_modules().values():
+    for module in dict.fromkeys(_command_modules().values()):  # once per module
         module.add_parser(sub)
 
     p = sub.add_parser("demo", help="detect anomalies in a bundled dataset (no set-up)")
@@ -100,13 +100,15 @@ def _command_modules() -> dict[str, Any]:
         deploy_cmd,
         keys_cmd,
         models_cmd,
+        monitor_cmd,
         new_cmd,
         report_cmd,
         serve_cmd,
     )
 
     return {"benchmark": bench_cmd, "models": models_cmd, "new": new_cmd, "report": report_cmd,
-            "serve": serve_cmd, "keys": keys_cmd, "deploy": deploy_cmd}
+            "serve": serve_cmd, "keys": keys_cmd, "deploy": deploy_cmd,
+            "monitor": monitor_cmd, "feedback": monitor_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

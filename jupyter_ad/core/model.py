@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,7 +33,12 @@ from jupyter_ad.core.training import (
 )
 from jupyter_ad.data.preprocessing import PreprocessingReport, Preprocessor
 from jupyter_ad.data.readers import as_dataframe
-from jupyter_ad.errors import ColumnMismatchError, NotFittedError, ParameterError
+from jupyter_ad.errors import (
+    ColumnMismatchError,
+    ModelStoreError,
+    NotFittedError,
+    ParameterError,
+)
 from jupyter_ad.options import DETECTION, Setting, resolve
 
 __all__ = ["AnomalyModel"]
@@ -275,8 +281,13 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
 
     def score_samples(self, X: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Anomaly scores of the rows of ``X`` (higher = more anomalous)."""
+        monitor = self.__dict__.get("_monitor")
+        start = time.perf_counter()
         _, matrix, _ = self.preprocess(X, extra_columns=extra_columns)
-        return self.detector_._score_validated(matrix)  # the preprocessing output is finite
+        scores = self.detector_._score_validated(matrix)  # the preprocessing output is finite
+        if monitor is not None:
+            monitor.observe(self, matrix, scores, time.perf_counter() - start)
+        return scores
 
     def decision_function(self, X: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Scores minus the threshold: positive for anomalies, higher = more anomalous."""
@@ -310,10 +321,16 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         engine = engine_for(X)
         if engine is not None:
             return engine.score(self, X, extra_columns=extra_columns)  # type: ignore[no-any-return]
+        start = time.perf_counter()
         frame, matrix, report = self.preprocess(X, extra_columns=extra_columns)
-        return DetectionResult(data=frame, scores=self.detector_._score_validated(matrix),
-                               model=self, features=matrix, preprocessing=report,
-                               threshold_rule=self.threshold_rule_)
+        result = DetectionResult(data=frame, scores=self.detector_._score_validated(matrix),
+                                 model=self, features=matrix, preprocessing=report,
+                                 threshold_rule=self.threshold_rule_)
+        monitor = self.__dict__.get("_monitor")
+        if monitor is not None:
+            monitor.observe(self, matrix, result.scores, time.perf_counter() - start,
+                            result=result)
+        return result
 
     def score_one(self, row: Mapping[str, Any], *, extra_columns: str = "error") -> float:
         """Score of one row given as ``{column: value}`` (the streaming/serving path).
@@ -340,9 +357,15 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
             from jupyter_ad.data.row_transform import RowTransformer
 
             transformer = self.__dict__["_row_transformer"] = RowTransformer(self.preprocessor_)
-        # the transformed row is finite and of the fitted width: no second round of array checks
-        return float(self.detector_._score_validated(
-            transformer.transform(row, extra_columns=extra_columns))[0])
+        monitor = self.__dict__.get("_monitor")
+        if monitor is None:  # the transformed row is finite and of the fitted width
+            return float(self.detector_._score_validated(
+                transformer.transform(row, extra_columns=extra_columns))[0])
+        start = time.perf_counter()
+        x = transformer.transform(row, extra_columns=extra_columns)
+        score = float(self.detector_._score_validated(x)[0])
+        monitor.observe_one(self, x, score, time.perf_counter() - start)  # aggregated
+        return score
 
     def score_file(self, source: str | os.PathLike[str], target: str | os.PathLike[str],
                    **kwargs: Any) -> dict[str, Any]:
@@ -353,7 +376,34 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         from jupyter_ad.io.stream import score_parquet
 
         self._check_fitted()
-        return score_parquet(self, source, target, **kwargs)
+        monitor = self.__dict__.get("_monitor")
+        if monitor is None:
+            return score_parquet(self, source, target, **kwargs)
+        with monitor.collect("file"):  # the whole file is one monitoring record
+            return score_parquet(self, source, target, **kwargs)
+
+    # -- monitoring (models loaded from the store: see jupyter_ad.monitoring) -------------------
+    @property
+    def monitor(self) -> Any:
+        """The monitoring tracker of a model loaded from the store (``None`` otherwise)."""
+        return self.__dict__.get("_monitor")
+
+    def history(self) -> Any:
+        """Monitoring records of this model's name, every version, oldest first: a DataFrame
+        whose ``plot()`` draws anomaly rate, drift and precision over time (see
+        :mod:`jupyter_ad.monitoring`).
+        """
+        monitor = self.__dict__.get("_monitor")
+        if monitor is None:
+            raise ModelStoreError(
+                "This model has no monitoring history: only models loaded from the store "
+                "(jupyter_ad.load('name')) with monitoring on are recorded.")
+        return monitor.history()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_monitor", None)  # a tracker belongs to the process, never to the file
+        return state
 
     # -- persistence ----------------------------------------------------------------------------
     def store_metadata(self) -> dict[str, Any]:

@@ -13,7 +13,11 @@ __all__ = ["load", "models"]
 def load(spec: str | os.PathLike[str], *, trusted: bool = False,
          root: str | os.PathLike[str] | None = None) -> Any:
     """Load a saved model: ``"name"`` (latest), ``"name@3"``, ``"name@production"`` (the
-    version an alias points to), or the path of a version folder.
+    version an alias points to), the path of a version folder, or an MLflow registry URI
+    (``"models:/name@production"``, needs ``jupyter-ad[mlflow]``).
+
+    The model is monitored (see :mod:`jupyter_ad.monitoring`): each scoring call appends a
+    record to the database beside the store, unless ``[monitoring] enabled = false``.
 
     Models are verified against the store key's signature first; a file signed with another
     key, or altered since, raises :class:`~jupyter_ad.errors.UntrustedModelError` unless
@@ -22,15 +26,22 @@ def load(spec: str | os.PathLike[str], *, trusted: bool = False,
     from jupyter_ad.core.model import AnomalyModel
     from jupyter_ad.io.store import ModelStore, load_file
 
+    if isinstance(spec, str) and spec.startswith(("models:/", "runs:/")):  # an MLflow registry
+        from jupyter_ad.mlflow import load_model
+
+        return load_model(spec, trusted=trusted, root=root)
     store = ModelStore(root)
     if isinstance(spec, os.PathLike) or (isinstance(spec, str) and os.sep in spec):
-        obj, _ = load_file(spec, trusted=trusted, store=store)
+        obj, manifest = load_file(spec, trusted=trusted, store=store)
     else:
-        obj, _ = store.load(spec, trusted=trusted)
+        obj, manifest = store.load(spec, trusted=trusted)
     if not isinstance(obj, AnomalyModel):
         raise UntrustedModelError(
             f"{spec!r} holds a {type(obj).__name__}, not a jupyter-ad AnomalyModel."
         )
+    from jupyter_ad.monitoring import attach  # every scoring call is recorded (if on)
+
+    attach(obj, str(manifest.get("name") or spec), manifest.get("version"), root=store.root)
     return obj
 
 

@@ -48,3 +48,9 @@ __all__ = [
     "set_session",
     "settings",
 ]
+
+# subsystem tables, their options imported only when a table is used
+register_section("monitoring", lambda: __import__(
+    "jupyter_ad.monitoring.settings", fromlist=["MONITORING"]).MONITORING)
+register_section("mlflow", lambda: __import__(
+    "jupyter_ad.mlflow.settings", fromlist=["MLFLOW"]).MLFLOW)

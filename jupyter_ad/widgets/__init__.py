@@ -16,5 +16,7 @@ from jupyter_ad.widgets._chart import ChartView
 from jupyter_ad.widgets._runtime import VegaRuntime
 from jupyter_ad.widgets.comparison_panel import ComparisonPanel, ComparisonView
 from jupyter_ad.widgets.detection_panel import DetectionPanel
+from jupyter_ad.widgets.monitor_panel import MonitorPanel
 
-__all__ = ["ChartView", "ComparisonPanel", "ComparisonView", "DetectionPanel", "VegaRuntime"]
+__all__ = ["ChartView", "ComparisonPanel", "ComparisonView", "DetectionPanel", "MonitorPanel",
+           "VegaRuntime"]

@@ -20,13 +20,14 @@ from tests.notebooks.nbrun import errors, execute, execute_file, output_text
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.ipynb"))
-TEMPLATES = ["comparison", "quickstart", "thresholds", "train-save-score", "tutorial"]
+TEMPLATES = ["comparison", "monitor", "quickstart", "thresholds", "train-save-score",
+             "tutorial"]
 INJECTION = '"); import os; ("'
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
 
 # What each template leaves behind: saved model names, files written next to the notebook.
-SAVED_MODELS = {"quickstart": "quickstart", "tutorial": "tutorial",
+SAVED_MODELS = {"quickstart": "quickstart", "tutorial": "tutorial", "monitor": "monitor",
                 "train-save-score": "train-save-score"}
 WRITTEN_FILES = {"tutorial": "tutorial-report.html", "comparison": "comparison-report.html",
                  "train-save-score": "scored.csv"}

@@ -1,0 +1,48 @@
+"""``jupyter-ad monitor`` and ``jupyter-ad feedback``, called in-process."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+import jupyter_ad as ad
+from jupyter_ad.cli.main import main
+
+
+def test_score_feedback_monitor(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    cols = ["a", "b"]
+    ad.fit(pd.DataFrame(rng.normal(size=(500, 2)), columns=cols), "iforest").save("m")
+    rows = pd.DataFrame(rng.normal(size=(300, 2)), columns=cols)
+    rows.loc[:4, "a"] += 9
+    rows.to_csv(tmp_path / "new.csv", index=False)
+    assert main(["-q", "score", str(tmp_path / "new.csv"), "--model", "m",
+                 "-o", str(tmp_path / "scored.csv")]) == 0
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    scored["truth"] = ""
+    scored.loc[:4, "truth"] = "1"
+    scored.loc[100:104, "truth"] = "0"
+    scored.to_csv(tmp_path / "labelled.csv", index=False)
+    capsys.readouterr()
+    assert main(["feedback", "m", str(tmp_path / "labelled.csv"), "--labels", "truth"]) == 0
+    assert "Stored 10 labelled rows" in capsys.readouterr().out
+    assert main(["monitor", "m", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 1 and records[0]["rows"] == 300 and records[0]["n_feedback"] == 10
+    assert records[0]["precision_at_k"] == 1.0
+    assert main(["monitor", "m", "--min-precision", "0.5"]) == 0
+    assert main(["monitor", "m", "--max-anomaly-rate", "0.001"]) == 3
+    assert "alert: m record 1: anomaly rate" in capsys.readouterr().err
+
+
+def test_feedback_needs_a_scored_file(tmp_path, capsys):
+    pd.DataFrame({"a": [1.0], "truth": [1]}).to_csv(tmp_path / "x.csv", index=False)
+    assert main(["feedback", "m", str(tmp_path / "x.csv"), "--labels", "truth"]) == 1
+    assert "has no column 'score'" in capsys.readouterr().err
+
+
+def test_monitor_without_records(capsys):
+    assert main(["monitor", "nothing"]) == 0
+    assert "No monitoring records for 'nothing'" in capsys.readouterr().out
