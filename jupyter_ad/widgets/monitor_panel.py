@@ -122,6 +122,7 @@ class MonitorPanel(SnapshotOutputs, widgets.VBox):  # type: ignore[misc]
         return html_table(self._recent(), index="record", inline_styles=True)
 
     def plain_text(self) -> str:
+        """One line for outputs where widgets are not drawn."""
         return f"MonitorPanel: {self.summary()}"
 
     def snapshot_job(self) -> Callable[[], dict[str, str]]:
