@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # the same names, resolved for type checkers and documentatio
     from jupyter_ad.evaluate.validate import validate
     from jupyter_ad.io.api import load, models
     from jupyter_ad.options.show import config
+    from jupyter_ad.stream.api import Stream, stream
+    from jupyter_ad.stream.drift.report import DriftReport, drift
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {
@@ -62,6 +64,10 @@ _LAZY = {
     "check_data": "jupyter_ad.data.quality",
     "load": "jupyter_ad.io.api",
     "models": "jupyter_ad.io.api",
+    "stream": "jupyter_ad.stream.api",
+    "Stream": "jupyter_ad.stream.api",
+    "drift": "jupyter_ad.stream.drift.report",
+    "DriftReport": "jupyter_ad.stream.drift.report",
 }
 
 __all__ = [
@@ -70,12 +76,15 @@ __all__ = [
     "DataQualityReport",
     "DetectionResult",
     "DetectorInfo",
+    "DriftReport",
+    "Stream",
     "__version__",
     "check_data",
     "compare",
     "config",
     "datasets",
     "detect",
+    "drift",
     "fit",
     "learn_from_labels",
     "list_detectors",
@@ -83,6 +92,7 @@ __all__ = [
     "load_ipython_extension",
     "models",
     "register_detector",
+    "stream",
     "tune",
     "unregister_detector",
     "validate",

@@ -26,6 +26,7 @@ __all__ = [
     "NotFittedError",
     "OptionalDependencyError",
     "ParameterError",
+    "StreamError",
     "UnknownAlgorithmError",
     "UnsupportedInputError",
     "UntrustedModelError",
@@ -119,6 +120,12 @@ class OptionalDependencyError(JupyterADError, ImportError):
 
 
 # --- warnings ----------------------------------------------------------------------------------
+class StreamError(JupyterADError, ConnectionError):
+    """A stream's source or sink cannot be reached or refused a read or a write (the stream
+    retries, consumption paused, until it can).
+    """
+
+
 class JupyterADWarning(UserWarning):
     """Base class of jupyter-ad's warnings."""
 

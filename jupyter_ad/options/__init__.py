@@ -25,6 +25,16 @@ from jupyter_ad.options.config import (
 )
 from jupyter_ad.options.detection import DETECTION, DETECTION_NAMES, OPTIONS
 
+
+def _stream_section() -> OptionSet:
+    from jupyter_ad.stream.options import STREAM
+
+    return STREAM
+
+
+# subsystem tables, each imported only when its table is read
+register_section("stream", _stream_section)
+
 __all__ = [
     "DETECTION",
     "DETECTION_NAMES",
