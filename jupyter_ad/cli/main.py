@@ -97,9 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> dict[str, Any]:
     """Sub-commands that live in their own module: name -> module with add_parser/run."""
-    from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd
+    from jupyter_ad.cli import bench_cmd, new_cmd, report_cmd, stream_cmd
 
-    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd}
+    return {"benchmark": bench_cmd, "new": new_cmd, "report": report_cmd, "stream": stream_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
