@@ -3,6 +3,7 @@
 - ``%detect DF [options]`` and ``%%detect [DF]`` (options one per line in the body)
 - ``%ad_compare DF -a iforest,ecod,knn [--labels y]``
 - ``%ad_explain RES ROW``
+- ``%ad_stream SOURCE -m MODEL`` (or ``%ad_stream STREAM``): a live stream panel
 - defaults: ``%config JupyterAD.default_algorithm = "ecod"`` (also ``contamination``,
   ``show_panel``, ``max_points``)
 
@@ -34,3 +35,6 @@ def load_ipython_extension(ipython: Any) -> None:
         settings = JupyterAD(parent=ipython)
         ipython.configurables.append(settings)
     ipython.register_magics(JupyterADMagics(ipython, settings))
+    from jupyter_ad.magics._stream_magic import StreamMagics
+
+    ipython.register_magics(StreamMagics(ipython))

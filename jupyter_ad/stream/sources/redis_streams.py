@@ -28,8 +28,13 @@ __all__ = ["RedisSource", "connect", "entry_fields"]
 def connect(url: StreamURL) -> Any:
     """A redis-py client for ``url`` (raw bytes replies)."""
     redis = require("redis", "A Redis Streams source or sink")
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # one quick retry (a dropped connection): longer outages are the stream's to wait out,
+    # with its own backoff and counters
     return redis.Redis(host=url.host, port=url.port, db=url.db, socket_timeout=10,
-                       socket_connect_timeout=5)
+                       socket_connect_timeout=5, retry=Retry(NoBackoff(), 1))
 
 
 def entry_fields(fields: dict[bytes, bytes]) -> Any:
