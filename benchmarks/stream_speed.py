@@ -226,7 +226,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name, value in rows:
         print(f"{name:<44}{value:>16,.0f}{value / river:>9.1f}x")
     lat = out["latency"]
-    print(f"{'added latency at %d events/s, p50 / p99 (ms)' % args.rate:<44}"
+    label = f"added latency at {args.rate:,.0f} events/s, p50 / p99 (ms)"
+    print(f"{label:<44}"
           f"{lat['p50_ms']:>8.2f} / {lat['p99_ms']:.2f}")
     print(f"{'drift check, 10k rows x 20 features (ms)':<44}{out['drift_ms']:>16.1f}")
     if redis_rate:

@@ -113,5 +113,5 @@ def test_kafka_round_trip_on_the_mock_cluster(kafka_cluster, numeric_model):
 
 @pytest.mark.parametrize("bad", ["redis://h:x/0/s", "redis://h/a/b/c", "kafka://h/a/b", "jsonl:"])
 def test_malformed_urls_are_refused_with_the_form(bad):
-    with pytest.raises(ad.ParameterError, match="redis://|kafka://|names no file"):
+    with pytest.raises(ad.ParameterError, match=r"redis://|kafka://|names no file"):
         parse_url(bad)

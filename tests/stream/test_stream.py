@@ -7,7 +7,6 @@ import asyncio
 import json
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

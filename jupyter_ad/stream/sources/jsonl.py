@@ -4,12 +4,14 @@ event id is the line number (from 1).
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from jupyter_ad.errors import DataFileError
 from jupyter_ad.stream.events import Batch, Poison
@@ -18,6 +20,23 @@ from jupyter_ad.stream.sources.base import Source, decode_event
 __all__ = ["JsonLinesSource"]
 
 _END = object()
+
+
+def _fd_lines(fd: int) -> Iterator[bytes]:
+    """Lines read from a file descriptor with ``os.read`` (no buffered file object: a thread
+    blocked in it does not hold the lock the interpreter needs at exit).
+    """
+    rest = b""
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            if rest:
+                yield rest
+            return
+        rest += chunk
+        *lines, rest = rest.split(b"\n")
+        for line in lines:
+            yield line + b"\n"
 
 
 class JsonLinesSource(Source):
@@ -29,7 +48,7 @@ class JsonLinesSource(Source):
 
     def __init__(self, path: str | None, *, buffer: int = 10_000) -> None:
         if path in (None, "-"):
-            handle: IO[bytes] = sys.stdin.buffer
+            handle: Iterable[bytes] = _fd_lines(sys.stdin.fileno())
             self.name = "stdin"
         else:
             file = Path(str(path)).expanduser()
@@ -45,7 +64,7 @@ class JsonLinesSource(Source):
                                         name="jupyter-ad-jsonl-source")
         self._thread.start()
 
-    def _pump(self, handle: IO[bytes]) -> None:
+    def _pump(self, handle: Iterable[bytes]) -> None:
         try:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
