@@ -115,7 +115,7 @@ function render({ model, el }) {
       h("div", { class: "jad-section", text: `Drift per feature ${model.get("drift_sentence") ? "- " + model.get("drift_sentence") : ""}` }), drift,
       h("div", { class: "jad-section", text: "Alerts and events" }),
       h("ul", { class: "jad-alerts" }, alerts.concat(log).length ? alerts.concat(log) : [h("li", { text: "none" })]),
-      model.get("error") ? h("div", { class: "jad-error", text: model.get("error") }) : null,
+      ...(model.get("error") ? [h("div", { class: "jad-error", text: model.get("error") })] : []),
     );
   };
   for (const name of ["stats", "history", "anomalies", "drift", "alerts", "events", "selected", "explanation", "error"]) {

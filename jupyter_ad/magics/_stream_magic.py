@@ -34,12 +34,17 @@ def _stream_parser() -> Any:
     return parser
 
 
+def _line(name: str) -> Any:
+    """IPython's ``line_magic(name)`` (typed loosely: its stubs confuse mypy)."""
+    return line_magic(name)
+
+
 @magics_class
 class StreamMagics(Magics):  # type: ignore[misc]
     """The ``%ad_stream`` magic."""
 
     @no_var_expand
-    @line_magic("ad_stream")  # type: ignore[misc]
+    @_line("ad_stream")
     def ad_stream(self, line: str) -> Any:
         """Start a stream and show its live panel, or show a running stream's panel."""
         from IPython.display import display
@@ -47,9 +52,10 @@ class StreamMagics(Magics):  # type: ignore[misc]
         with usage_errors("%ad_stream"):
             args = _parser.parse_argv(_stream_parser(), line)
             stream = self._stream(args)
-            self.shell.user_ns["_ad_last_stream"] = stream
+            ns: dict[str, Any] = self.shell.user_ns  # type: ignore[union-attr]
+            ns["_ad_last_stream"] = stream
             if args.output:
-                self.shell.user_ns[_parser.check_name(args.output)] = stream
+                ns[_parser.check_name(args.output)] = stream
             if args.panel is False:
                 print(stream.stats())
                 return None
@@ -63,7 +69,7 @@ class StreamMagics(Magics):  # type: ignore[misc]
         from jupyter_ad.stream.runner.stream import Stream
 
         token = (args.source or "").strip()
-        ns = self.shell.user_ns
+        ns: dict[str, Any] = self.shell.user_ns  # type: ignore[union-attr]
         if not token:
             raise OptionError("which stream? e.g. %ad_stream jsonl:events.jsonl -m fraud "
                               "or %ad_stream my_stream")

@@ -78,14 +78,15 @@ def _numeric(name: str, ref: np.ndarray, cur: np.ndarray) -> FeatureDrift:
     q_cur = np.quantile(cur, [0.25, 0.5, 0.75])
     med_ref, med_cur = q_ref[1], q_cur[1]
     iqr_ref, iqr_cur = q_ref[2] - q_ref[0], q_cur[2] - q_cur[0]
-    if abs(med_ref) > 1e-12:
+    direction = "up" if med_cur > med_ref else "down"
+    if abs(med_ref) > max(iqr_ref, 1e-12):  # far from zero: a relative change means something
         shift = (med_cur - med_ref) / abs(med_ref)
-        direction = "up" if shift > 0 else "down"
         detail = (f"{name} shifted {direction} {abs(shift):.0%} "
                   f"(median {med_ref:.4g} -> {med_cur:.4g})")
-    else:
+    else:  # around zero: the change in units of the reference spread (IQR)
         shift = (med_cur - med_ref) / iqr_ref if iqr_ref > 0 else 0.0
-        detail = f"{name} median moved from {med_ref:.4g} to {med_cur:.4g}"
+        detail = (f"{name} shifted {direction} by {abs(med_cur - med_ref):.4g}, "
+                  f"{abs(shift):.2g} IQR (median {med_ref:.4g} -> {med_cur:.4g})")
     if abs(shift) < 0.05 and iqr_ref > 0 and iqr_cur > 0 and not 0.8 < iqr_cur / iqr_ref < 1.25:
         detail = (f"{name}'s spread {'grew' if iqr_cur > iqr_ref else 'shrank'} "
                   f"{iqr_cur / iqr_ref:.2g}x (IQR {iqr_ref:.4g} -> {iqr_cur:.4g})")
@@ -139,6 +140,8 @@ def correct(results: list[FeatureDrift], alpha: float, min_psi: float) -> None:
     for r, q in zip(results, adjusted, strict=True):
         r.p_adjusted = float(q)
         r.drifted = bool(q < alpha and r.psi >= min_psi)
+        if not r.drifted:
+            r.detail = "no significant change"
 
 
 def as_dict(result: FeatureDrift) -> dict[str, Any]:

@@ -67,6 +67,7 @@ class Stream:
         self._thread: threading.Thread | None = None
         self._since_drift = 0
         self._since_refit = 0
+        self._drifted: list[str] = []
         self._listeners: list[Callable[[Stream], None]] = []
         self._closed = False
 
@@ -215,7 +216,10 @@ class Stream:
             report = self.drift.check(self.window.frame())
             if report is not None and report.has_drift:
                 drifted = True
-                self._drift_found("features", report.sentence(), {"features": report.drifted})
+                if report.drifted != self._drifted:  # a new finding, not the same one again
+                    self._drift_found("features", report.sentence(),
+                                      {"features": report.drifted})
+            self._drifted = report.drifted if report is not None else []
         if self.policy.due(self._since_refit, drifted) and self.refitter.start(
                 self.model, self.window.frame(), self.version):
             self._since_refit = 0
