@@ -14,7 +14,7 @@ from jupyter_ad.errors import ParameterError
 from jupyter_ad.notebooks.templates import parse, template_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ["comparison", "quickstart", "thresholds", "train-save-score", "tutorial"]
+TEMPLATES = ["comparison", "quickstart", "streaming", "thresholds", "train-save-score", "tutorial"]
 INJECTION = '"); import os; ("'
 
 
