@@ -23,11 +23,14 @@ pytest: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The browser tests (tests/ui) drive Debian's Chromium; Playwright never downloads a browser.
+# The streaming tests (tests/stream) start Debian's redis-server on a free port.
 system-deps:
-	@test -x /usr/bin/chromium || command -v chromium >/dev/null || { \
+	@{ test -x /usr/bin/chromium || command -v chromium >/dev/null; } && \
+	  command -v redis-server >/dev/null || { \
 	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \
-	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+	    redis-server; }
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
