@@ -22,6 +22,7 @@ __all__ = ["OUTPUT_FIELDS", "Batch", "IdRange", "Poison", "ScoredBatch"]
 #: Fields a scored event carries besides its own.
 OUTPUT_FIELDS = ("event_id", "score", "label", "confidence", "model_version", "event_time",
                  "processing_time")
+_OUTPUT_SET = frozenset(OUTPUT_FIELDS)
 
 
 class IdRange(Sequence[str]):
@@ -87,6 +88,7 @@ class Batch:
     arrival: float = 0.0
     poison: list[Poison] = field(default_factory=list)
     token: Any = None
+    texts: list[Any] | None = None  # the JSON text each record was decoded from, if any
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -107,9 +109,44 @@ class ScoredBatch:
     processing_time: float
     records: list[dict[str, Any]] | None = None
     frame: pd.DataFrame | None = None
+    texts: list[Any] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def json_rows(self) -> list[str]:
+        """Each scored event as one JSON object (text).
+
+        An event that arrived as JSON text keeps it: the output fields are appended to the
+        object as received (no second encoding of its fields), unless it already has a field
+        of the same name.
+        """
+        if self.texts is None or self.records is None:
+            return [json.dumps(d, separators=(",", ":"), default=str)
+                    for d in self.iter_dicts()]
+        dumps = json.dumps
+        ids = list(self.ids)
+        version = dumps(self.model_version)
+        score, label, conf = self.score.tolist(), self.label.tolist(), self.confidence.tolist()
+        times = self.event_time.tolist()
+        tail = f',"model_version":{version},"processing_time":{self.processing_time!r}}}'
+        out: list[str] = []
+        for i, (text, row) in enumerate(zip(self.texts, self.records, strict=True)):
+            if text is not None and _OUTPUT_SET.isdisjoint(row):
+                body = (text.decode("utf-8", errors="replace") if isinstance(
+                    text, bytes | bytearray) else str(text)).rstrip()
+                if body.endswith("}"):
+                    body = body[:-1].rstrip()
+                    out.append(f'{body}{"" if body.endswith("{") else ","}"event_id":'
+                               f'{dumps(ids[i])},"score":{score[i]!r},"label":{label[i]},'
+                               f'"confidence":{conf[i]!r},"event_time":{times[i]!r}{tail}')
+                    continue
+            plain = {k: _plain(v) for k, v in row.items()}
+            plain.update(event_id=ids[i], score=score[i], label=label[i], confidence=conf[i],
+                         model_version=self.model_version, event_time=times[i],
+                         processing_time=self.processing_time)
+            out.append(dumps(plain, separators=(",", ":"), default=str))
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per event: its fields, then the output fields."""
@@ -138,8 +175,7 @@ class ScoredBatch:
 
     def to_json_lines(self) -> str:
         """The events as JSON lines (one object per line, each line ending in a newline)."""
-        dumps = json.dumps
-        return "".join(dumps(d, separators=(",", ":")) + "\n" for d in self.iter_dicts())
+        return "".join(row + "\n" for row in self.json_rows())
 
 
 def _plain(value: Any) -> Any:

@@ -81,7 +81,9 @@ class BatchScorer:
             ids = [ids[i] for i in good]
             times = batch.event_times[good] if batch.event_times is not None and len(
                 batch.event_times) else None
-            batch = Batch(ids=ids, records=records, event_times=times, arrival=batch.arrival)
+            texts = [batch.texts[i] for i in good] if batch.texts is not None else None
+            batch = Batch(ids=ids, records=records, event_times=times, arrival=batch.arrival,
+                          texts=texts)
         if not records:
             return None, poison, None
         return self._scored(batch, None, records, matrix, ids), poison, records
@@ -110,4 +112,5 @@ class BatchScorer:
             times = np.full(len(score), batch.arrival or now)
         return ScoredBatch(ids=ids, score=score, label=label, confidence=confidence,
                            model_version=self.version, event_time=times, processing_time=now,
-                           records=records, frame=frame)
+                           records=records, frame=frame,
+                           texts=batch.texts if records is not None else None)

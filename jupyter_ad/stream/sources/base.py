@@ -46,7 +46,8 @@ def decode_event(event_id: str, raw: Any) -> dict[str, Any] | Poison:
         return raw
     if isinstance(raw, bytes | bytearray | str):
         try:
-            value = json.loads(raw)
+            value = json.loads(raw.decode("utf-8") if isinstance(raw, bytes | bytearray)
+                               else raw)
         except (ValueError, UnicodeDecodeError) as exc:
             return Poison(event_id, f"not valid JSON: {exc}", raw)
         if isinstance(value, dict):

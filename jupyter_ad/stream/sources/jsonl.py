@@ -86,6 +86,7 @@ class JsonLinesSource(Source):
             return None
         ids: list[str] = []
         records: list[dict[str, Any]] = []
+        texts: list[Any] = []
         poison: list[Poison] = []
         arrival = 0.0
         wait: float | None = 0.1  # idle: come back now and then (stop requests, periodic work)
@@ -108,10 +109,12 @@ class JsonLinesSource(Source):
             else:
                 ids.append(str(number))
                 records.append(event)
+                texts.append(line)
             wait = max(0.0, deadline - time.perf_counter())
         if self._done and not ids and not poison:
             return None
-        return Batch(ids=ids, records=records, arrival=arrival or time.time(), poison=poison)
+        return Batch(ids=ids, records=records, arrival=arrival or time.time(), poison=poison,
+                     texts=texts)
 
     def close(self) -> None:
         """Flush and release what this holds."""

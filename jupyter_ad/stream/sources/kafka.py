@@ -60,6 +60,7 @@ class KafkaSource(Source):
         arrival = time.time()
         ids: list[str] = []
         records: list[dict[str, Any]] = []
+        texts: list[Any] = []
         poison: list[Poison] = []
         times: list[float] = []
         offsets: dict[tuple[str, int], int] = {}
@@ -80,10 +81,11 @@ class KafkaSource(Source):
                 continue
             ids.append(event_id)
             records.append(event)
+            texts.append(message.value())
             kind, stamp = message.timestamp()
             times.append(stamp / 1000.0 if kind and stamp > 0 else arrival)
         return Batch(ids=ids, records=records, arrival=arrival, poison=poison, token=offsets,
-                     event_times=np.asarray(times, dtype=np.float64))
+                     event_times=np.asarray(times, dtype=np.float64), texts=texts)
 
     def ack(self, batch: Batch) -> None:
         """Commit ``batch`` (see :meth:`Source.ack`)."""

@@ -126,6 +126,7 @@ class RedisSource(Source):
     def _batch(self, entries: list[Any], arrival: float) -> Batch:
         ids: list[str] = []
         records: list[dict[str, Any]] = []
+        texts: list[Any] = []
         poison: list[Poison] = []
         all_ids: list[bytes] = []
         times: list[float] = []
@@ -134,15 +135,17 @@ class RedisSource(Source):
             event_id = entry_id.decode()
             if not fields:  # trimmed away while pending: nothing left to score
                 continue
-            event = decode_event(event_id, entry_fields(fields))
+            raw = entry_fields(fields)
+            event = decode_event(event_id, raw)
             if isinstance(event, Poison):
                 poison.append(event)
                 continue
             ids.append(event_id)
             records.append(event)
+            texts.append(raw if isinstance(raw, bytes) else None)
             times.append(int(event_id.partition("-")[0]) / 1000.0)
         return Batch(ids=ids, records=records, arrival=arrival, poison=poison, token=all_ids,
-                     event_times=np.asarray(times, dtype=np.float64))
+                     event_times=np.asarray(times, dtype=np.float64), texts=texts)
 
     def ack(self, batch: Batch) -> None:
         """Commit ``batch`` (see :meth:`Source.ack`)."""
