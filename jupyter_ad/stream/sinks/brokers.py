@@ -66,7 +66,10 @@ class RedisSink(Sink):
             data = text.encode()
             parts += [head, b"$%d\r\n" % len(data), data, b"\r\n"]
         pool = self._client.connection_pool
-        connection = pool.get_connection()
+        try:
+            connection = pool.get_connection()
+        except self._errors as exc:
+            raise StreamError(f"{self.name}: Redis cannot be reached ({exc}).") from exc
         try:
             connection.send_packed_command([b"".join(parts)])
             errors = [reply for reply in (connection.read_response(disable_decoding=True)
