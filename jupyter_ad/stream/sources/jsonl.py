@@ -103,6 +103,7 @@ class JsonLinesSource(Source):
                 arrival = time.time()
                 deadline = time.perf_counter() + timeout
             number, line = item
+            line = line.strip()
             event = decode_event(str(number), line)
             if isinstance(event, Poison):
                 poison.append(event)
