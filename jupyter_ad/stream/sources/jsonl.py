@@ -78,6 +78,9 @@ class JsonLinesSource(Source):
                 if self._stop.is_set():
                     return
         finally:
+            close = getattr(handle, "close", None)
+            if close is not None:
+                close()
             self._queue.put(_END)
 
     def read(self, max_events: int, timeout: float) -> Batch | None:
