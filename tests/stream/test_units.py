@@ -49,7 +49,7 @@ def test_redis_source_over_fakeredis(monkeypatch):
     server = fakeredis.FakeServer()
     monkeypatch.setattr(rs, "connect", lambda url: fakeredis.FakeRedis(server=server))
     client = fakeredis.FakeRedis(server=server)
-    ids = [client.xadd("ev", {"data": '{"f0": %d}' % i}).decode() for i in range(5)]
+    ids = [client.xadd("ev", {"data": f'{{"f0": {i}}}'}).decode() for i in range(5)]
     bad = client.xadd("ev", {"data": "[1]"}).decode()
     source = RedisSource(parse_url("redis://h:1/0/ev?group=g"))
     batch = source.read(10, 0.01)
