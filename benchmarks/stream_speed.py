@@ -77,8 +77,12 @@ def in_process(model: Any, frame: pd.DataFrame, batch: int, as_dicts: bool) -> f
 
 
 def river_rate(frame: pd.DataFrame) -> float:
-    """river HalfSpaceTrees score_one + learn_one, events per second."""
-    from river import anomaly
+    """river HalfSpaceTrees score_one + learn_one, events per second (NaN without river)."""
+    try:
+        from river import anomaly
+    except ImportError:
+        print("river is not installed (pip install 'jupyter-ad[river]'): no ratios")
+        return float("nan")
 
     rows = frame.to_dict("records")
     model = anomaly.HalfSpaceTrees(seed=0)
