@@ -24,11 +24,16 @@ pytest: $(STAMP) system-deps
 
 # The browser tests (tests/ui) drive Debian's Chromium; Playwright never downloads a browser.
 # The Spark tests (tests/engines/test_spark.py) need a Java runtime: Debian's headless JRE.
+# The streaming tests (tests/stream) start Debian's redis-server on a free port.
 system-deps:
 	@test -x /usr/bin/chromium || command -v chromium >/dev/null || { \
 	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \
 	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+	@command -v redis-server >/dev/null || { \
+	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update && \
+	  $$SUDO apt-get install -y --no-install-recommends redis-server; }
 	@command -v java >/dev/null || { \
 	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update && \

@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # the same names, resolved for type checkers and documentatio
     from jupyter_ad.evaluate.validate import validate
     from jupyter_ad.io.api import load, models
     from jupyter_ad.options.show import config
+    from jupyter_ad.stream.api import Stream, stream
+    from jupyter_ad.stream.drift.report import DriftReport, drift
 
 # modules reached as attributes (``ad.mlflow.log_model``), imported on first access
 _SUBMODULES = ("datasets", "mlflow", "monitoring")
@@ -67,6 +69,10 @@ _LAZY = {
     "check_data": "jupyter_ad.data.quality",
     "load": "jupyter_ad.io.api",
     "models": "jupyter_ad.io.api",
+    "stream": "jupyter_ad.stream.api",
+    "Stream": "jupyter_ad.stream.api",
+    "drift": "jupyter_ad.stream.drift.report",
+    "DriftReport": "jupyter_ad.stream.drift.report",
 }
 
 __all__ = [
@@ -76,12 +82,15 @@ __all__ = [
     "DetectionResult",
     "DetectorInfo",
     "NotFittedError",
+    "DriftReport",
+    "Stream",
     "__version__",
     "check_data",
     "compare",
     "config",
     "datasets",
     "detect",
+    "drift",
     "fit",
     "learn_from_labels",
     "list_detectors",
@@ -91,6 +100,7 @@ __all__ = [
     "models",
     "monitoring",
     "register_detector",
+    "stream",
     "tune",
     "unregister_detector",
     "validate",

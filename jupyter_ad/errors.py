@@ -34,6 +34,7 @@ __all__ = [
     "OptionalDependencyError",
     "OutputError",
     "ParameterError",
+    "StreamError",
     "UnknownAlgorithmError",
     "UnsupportedInputError",
     "UntrustedModelError",
@@ -156,6 +157,12 @@ class OptionalDependencyError(JupyterADError, ImportError):
 
 
 # --- warnings ----------------------------------------------------------------------------------
+class StreamError(JupyterADError, ConnectionError):
+    """A stream's source or sink cannot be reached or refused a read or a write (the stream
+    retries, consumption paused, until it can).
+    """
+
+
 class JupyterADWarning(UserWarning):
     """Base class of jupyter-ad's warnings."""
 

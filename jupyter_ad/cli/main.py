@@ -104,10 +104,11 @@ def _command_modules() -> dict[str, Any]:
         new_cmd,
         report_cmd,
         serve_cmd,
+        stream_cmd,
     )
 
     return {"benchmark": bench_cmd, "models": models_cmd, "new": new_cmd, "report": report_cmd,
-            "serve": serve_cmd, "keys": keys_cmd, "deploy": deploy_cmd,
+            "serve": serve_cmd, "keys": keys_cmd, "deploy": deploy_cmd, "stream": stream_cmd,
             "monitor": monitor_cmd, "feedback": monitor_cmd}
 
 

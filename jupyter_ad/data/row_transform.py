@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -139,3 +139,63 @@ def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "<missing>"
     return str(value)
+
+
+class RecordsTransformer:
+    """Preprocessing of a list of row mappings at once (the streaming micro-batch path).
+
+    For a model of plain numbers the rows become one float64 matrix in a single call and go
+    through the batch path's imputation and scaling (so scores equal ``model.score``); other
+    models, and any batch with a bad row, take :class:`RowTransformer` row by row, so that a
+    bad row is named and set aside while the others are scored.
+    """
+
+    def __init__(self, pre: Preprocessor) -> None:
+        self._pre = pre
+        self._rows = RowTransformer(pre)
+        self.columns = list(pre.kinds_)
+        self.numeric = all(kind == "numeric" for kind in pre.kinds_.values())
+
+    def transform(self, records: Sequence[Mapping[str, Any]], *, extra_columns: str = "ignore"
+                  ) -> tuple[np.ndarray, list[int], dict[int, str]]:
+        """``(matrix, good, bad)``: the preprocessed good rows, their positions in
+        ``records``, and position -> reason for the rows that could not be used.
+        """
+        if self.numeric and records:
+            matrix = self._numbers(records, extra_columns)
+            if matrix is not None:
+                return matrix, list(range(len(records))), {}
+        out = np.empty((len(records), len(self._pre.feature_names_out_)))
+        good: list[int] = []
+        bad: dict[int, str] = {}
+        for i, row in enumerate(records):
+            try:
+                out[len(good)] = self._rows.transform(row, extra_columns=extra_columns)[0]
+            except (ValueError, KeyError, TypeError, OverflowError) as exc:
+                bad[i] = _reason(exc)
+            else:
+                good.append(i)
+        return out[: len(good)], good, bad
+
+    def _numbers(self, records: Sequence[Mapping[str, Any]], extra_columns: str
+                 ) -> np.ndarray | None:
+        columns = self.columns
+        if extra_columns == "error" and any(len(row) != len(columns) for row in records):
+            return None  # the row-by-row path names the unknown keys
+        try:
+            raw = np.array([[row[c] for c in columns] for row in records], dtype=np.float64)
+        except (KeyError, TypeError, ValueError):
+            return None
+        if raw.ndim != 2:
+            return None
+        from jupyter_ad.errors import DataError
+
+        try:
+            return np.asarray(self._pre._impute_scale(raw, None))
+        except DataError:
+            return None
+
+
+def _reason(exc: BaseException) -> str:
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    return f"{type(exc).__name__}: {text}"

@@ -4,6 +4,7 @@
 - ``%ad_compare DF -a iforest,ecod,knn [--labels y]``
 - ``%ad_explain RES ROW``
 - ``%ad_monitor NAME``: anomaly rate, drift and precision over time of a saved model
+- ``%ad_stream SOURCE -m MODEL`` (or ``%ad_stream STREAM``): a live stream panel
 - defaults: ``%config JupyterAD.default_algorithm = "ecod"`` (also ``contamination``,
   ``show_panel``, ``max_points``)
 
@@ -38,3 +39,6 @@ def load_ipython_extension(ipython: Any) -> None:
     from jupyter_ad.magics._monitor import MonitorMagics
 
     ipython.register_magics(MonitorMagics(ipython))
+    from jupyter_ad.magics._stream_magic import StreamMagics
+
+    ipython.register_magics(StreamMagics(ipython))

@@ -34,6 +34,16 @@ def _server_options() -> OptionSet:
 
 register_section("server", _server_options)  # the [server] table of jupyter-ad serve
 
+
+def _stream_section() -> OptionSet:
+    from jupyter_ad.stream.options import STREAM
+
+    return STREAM
+
+
+# subsystem tables, each imported only when its table is read
+register_section("stream", _stream_section)
+
 __all__ = [
     "DETECTION",
     "DETECTION_NAMES",

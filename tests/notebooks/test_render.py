@@ -14,8 +14,8 @@ from jupyter_ad.errors import ParameterError
 from jupyter_ad.notebooks.templates import parse, template_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ["comparison", "monitor", "quickstart", "thresholds", "train-save-score",
-             "tutorial"]
+TEMPLATES = ["comparison", "monitor", "quickstart", "streaming", "thresholds",
+             "train-save-score", "tutorial"]
 INJECTION = '"); import os; ("'
 
 

@@ -1,0 +1,1 @@
+"""The stream runner: micro-batches from a source, scored, written to a sink."""

@@ -1,0 +1,161 @@
+"""Redis Streams (``redis://HOST:PORT/DB/STREAM?group=G``): a consumer group, entries
+acknowledged (XACK) only once the sink holds them, pending entries read again after a crash.
+
+An entry holds the event's fields directly (numbers as text are read as numbers) or one field
+``data`` with a JSON object. Query parameters: ``group`` (default ``jupyter-ad``), ``consumer``
+(default ``jupyter-ad-HOSTNAME``: keep it across restarts so the entries a killed process left
+pending are read again), ``claim_idle_ms`` (entries pending that long at another consumer are
+claimed; default 60000), ``start`` (where a new group starts: ``0``, the default, or ``$``).
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import numpy as np
+
+from jupyter_ad.errors import StreamError
+from jupyter_ad.stream._deps import require
+from jupyter_ad.stream.events import Batch, Poison
+from jupyter_ad.stream.sources.base import Source, decode_event
+from jupyter_ad.stream.urls import StreamURL
+
+__all__ = ["RedisSource", "connect", "entry_fields"]
+
+
+def connect(url: StreamURL) -> Any:
+    """A redis-py client for ``url`` (raw bytes replies)."""
+    redis = require("redis", "A Redis Streams source or sink")
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # one quick retry (a dropped connection): longer outages are the stream's to wait out,
+    # with its own backoff and counters
+    return redis.Redis(host=url.host, port=url.port, db=url.db, socket_timeout=10,
+                       socket_connect_timeout=5, retry=Retry(NoBackoff(), 1))
+
+
+def entry_fields(fields: dict[bytes, bytes]) -> Any:
+    """The event held by an entry: the JSON object of a lone ``data`` field, else the fields
+    with numbers as text turned into numbers.
+    """
+    if len(fields) == 1 and b"data" in fields:
+        return fields[b"data"]
+    out: dict[str, Any] = {}
+    for key, raw in fields.items():
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            out[key.decode()] = float(text) if text.strip() else text
+        except ValueError:
+            out[key.decode()] = text
+    return out
+
+
+class RedisSource(Source):
+    """Read a Redis stream through a consumer group (at-least-once)."""
+
+    def __init__(self, url: StreamURL) -> None:
+        self._url = url
+        self.name = url.text
+        self._client = connect(url)
+        self._key = url.name
+        self._group = url.query.get("group", "jupyter-ad")
+        self._consumer = url.query.get("consumer", f"jupyter-ad-{socket.gethostname()}")
+        self._claim_idle = int(url.query.get("claim_idle_ms", "60000"))
+        self._pending_first = True  # own entries left pending by an earlier run come first
+        self._last_claim = 0.0
+        self.redelivered = 0
+        redis = require("redis", "A Redis Streams source")
+        self._errors = (redis.ConnectionError, redis.TimeoutError)
+        try:
+            self._client.xgroup_create(self._key, self._group, id=url.query.get("start", "0"),
+                                       mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise StreamError(f"{self.name}: cannot create the consumer group: {exc}") from exc
+        except self._errors as exc:
+            raise StreamError(f"{self.name}: Redis cannot be reached ({exc}).") from exc
+
+    def _xread(self, start: str, count: int, block_ms: int | None) -> list[Any]:
+        try:
+            reply = self._client.xreadgroup(self._group, self._consumer, {self._key: start},
+                                            count=count, block=block_ms)
+        except self._errors as exc:
+            raise StreamError(f"{self.name}: Redis cannot be reached ({exc}).") from exc
+        return list(reply[0][1]) if reply else []
+
+    def _claim(self, count: int) -> list[Any]:
+        now = time.monotonic()
+        if now - self._last_claim < self._claim_idle / 2000:
+            return []
+        self._last_claim = now
+        try:
+            reply = self._client.xautoclaim(self._key, self._group, self._consumer,
+                                            min_idle_time=self._claim_idle, count=count)
+        except self._errors as exc:
+            raise StreamError(f"{self.name}: Redis cannot be reached ({exc}).") from exc
+        return list(reply[1])
+
+    def read(self, max_events: int, timeout: float) -> Batch | None:
+        """Up to ``max_events`` events (see :meth:`Source.read`)."""
+        entries: list[Any] = []
+        if self._pending_first:
+            entries = self._xread("0", max_events, None)
+            if not entries:
+                self._pending_first = False
+            self.redelivered += len(entries)
+        if not entries:
+            entries = self._claim(max_events)
+            self.redelivered += len(entries)
+        if not entries:
+            entries = self._xread(">", max_events, 100)
+            deadline = time.perf_counter() + timeout
+            while entries and len(entries) < max_events:
+                left = int((deadline - time.perf_counter()) * 1000)
+                if left < 1:
+                    break
+                more = self._xread(">", max_events - len(entries), left)
+                if not more:
+                    break
+                entries += more
+        arrival = time.time()
+        return self._batch(entries, arrival)
+
+    def _batch(self, entries: list[Any], arrival: float) -> Batch:
+        ids: list[str] = []
+        records: list[dict[str, Any]] = []
+        texts: list[Any] = []
+        poison: list[Poison] = []
+        all_ids: list[bytes] = []
+        times: list[float] = []
+        for entry_id, fields in entries:
+            all_ids.append(entry_id)
+            event_id = entry_id.decode()
+            if not fields:  # trimmed away while pending: nothing left to score
+                continue
+            raw = entry_fields(fields)
+            event = decode_event(event_id, raw)
+            if isinstance(event, Poison):
+                poison.append(event)
+                continue
+            ids.append(event_id)
+            records.append(event)
+            texts.append(raw if isinstance(raw, bytes) else None)
+            times.append(int(event_id.partition("-")[0]) / 1000.0)
+        return Batch(ids=ids, records=records, arrival=arrival, poison=poison, token=all_ids,
+                     event_times=np.asarray(times, dtype=np.float64), texts=texts)
+
+    def ack(self, batch: Batch) -> None:
+        """Commit ``batch`` (see :meth:`Source.ack`)."""
+        if batch.token:
+            try:
+                self._client.xack(self._key, self._group, *batch.token)
+            except self._errors as exc:
+                raise StreamError(f"{self.name}: Redis cannot be reached ({exc}).") from exc
+
+    def close(self) -> None:
+        """Flush and release what this holds."""
+        self._client.close()
+

@@ -1,0 +1,100 @@
+"""Fast unit tests: windows, URL parsing, Redis entries (fakeredis), the columnar transform."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jupyter_ad.data.row_transform import RecordsTransformer
+from jupyter_ad.stream.buffers import SlidingWindow, TumblingWindow
+from jupyter_ad.stream.events import Batch, IdRange, ScoredBatch
+from jupyter_ad.stream.sources.redis_streams import RedisSource, entry_fields
+from jupyter_ad.stream.urls import parse_url
+from tests.stream.conftest import numeric_frame
+
+
+def test_sliding_window_keeps_the_last_events_in_bounded_memory():
+    w = SlidingWindow(250)
+    for k in range(10):
+        w.add([{"x": k * 100 + i} for i in range(100)])
+    frame = w.frame()
+    assert len(frame) == 250 and frame["x"].tolist() == list(range(750, 1000))
+    assert len(w._chunks) <= 4 and w.seen == 1000
+    w.add(pd.DataFrame({"x": [1000, 1001]}))
+    assert w.frame()["x"].iloc[-1] == 1001 and len(w) == 250
+
+
+def test_tumbling_window_hands_out_consecutive_groups():
+    t = TumblingWindow(300)
+    done = []
+    for k in range(7):
+        done += t.add(pd.DataFrame({"x": range(k * 100, k * 100 + 100)}))
+    assert [list(f["x"]) for f in done] == [list(range(0, 300)), list(range(300, 600))]
+    with pytest.raises(ValueError, match="whole number >= 1"):
+        TumblingWindow(0)
+
+
+def test_redis_entries_hold_fields_or_a_data_object():
+    assert entry_fields({b"amount": b"12.5", b"city": b"paris", b"n": b"3"}) == {
+        "amount": 12.5, "city": "paris", "n": 3.0}
+    assert entry_fields({b"data": b'{"a": 1}'}) == b'{"a": 1}'
+
+
+def test_redis_source_over_fakeredis(monkeypatch):
+    import fakeredis
+
+    import jupyter_ad.stream.sources.redis_streams as rs
+
+    server = fakeredis.FakeServer()
+    monkeypatch.setattr(rs, "connect", lambda url: fakeredis.FakeRedis(server=server))
+    client = fakeredis.FakeRedis(server=server)
+    ids = [client.xadd("ev", {"data": f'{{"f0": {i}}}'}).decode() for i in range(5)]
+    bad = client.xadd("ev", {"data": "[1]"}).decode()
+    source = RedisSource(parse_url("redis://h:1/0/ev?group=g"))
+    batch = source.read(10, 0.01)
+    assert list(batch.ids) == ids and [p.event_id for p in batch.poison] == [bad]
+    assert batch.records[2] == {"f0": 2} and batch.texts[2] == b'{"f0": 2}'
+    source.ack(batch)
+    assert client.xpending("ev", "g")["pending"] == 0
+
+
+def test_records_transformer_matches_the_batch_path(mixed_model, transactions):
+    records = transactions.head(200).to_dict("records")
+    records[7] = dict(records[7], amount="abc")
+    del records[9]["merchant"]
+    matrix, good, bad = RecordsTransformer(mixed_model.preprocessor_).transform(records)
+    assert sorted(bad) == [7, 9] and "'amount'" in bad[7] and "'merchant'" in bad[9]
+    frame = transactions.head(200).drop(index=[7, 9])
+    _, expected, _ = mixed_model.preprocess(frame)
+    np.testing.assert_allclose(matrix, expected, rtol=1e-12, atol=1e-12)
+    assert good == [i for i in range(200) if i not in (7, 9)]
+
+
+def test_numeric_records_take_one_array(numeric_model):
+    frame = numeric_frame(50, seed=70)
+    transformer = RecordsTransformer(numeric_model.preprocessor_)
+    assert transformer.numeric
+    matrix, good, bad = transformer.transform(frame.to_dict("records"))
+    np.testing.assert_array_equal(matrix, numeric_model.preprocess(frame)[1])
+    assert bad == {} and good == list(range(50))
+
+
+def test_json_rows_append_the_output_fields_to_the_text_received():
+    batch = ScoredBatch(ids=["1-0", "2-0"], score=np.array([0.5, 1.5]),
+                        label=np.array([0, 1]), confidence=np.array([1.0, 0.75]),
+                        model_version="m@1", event_time=np.array([1.0, 2.0]),
+                        processing_time=3.0, records=[{"a": 1}, {"score": 9}],
+                        texts=[b'{"a": 1}', b'{"score": 9}'])
+    import json
+
+    first, second = map(json.loads, batch.json_rows())
+    assert first == {"a": 1, "event_id": "1-0", "score": 0.5, "label": 0, "confidence": 1.0,
+                     "event_time": 1.0, "model_version": "m@1", "processing_time": 3.0}
+    assert second["score"] == 1.5 and second["event_id"] == "2-0"  # its own 'score' replaced
+
+
+def test_id_range_is_a_sequence_of_text():
+    ids = IdRange(5, 9)
+    assert len(ids) == 4 and ids[0] == "5" and ids[-1] == "8" and list(ids[1:3]) == ["6", "7"]
+    assert list(Batch(ids=ids).ids) == ["5", "6", "7", "8"]
