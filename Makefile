@@ -14,7 +14,7 @@ demo: $(STAMP)
 test: $(STAMP) system-deps lint lint-js typecheck test-js pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check jupyter_ad tests benchmarks
+	$(BIN)/ruff check jupyter_ad tests benchmarks conftest.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,5 +1,5 @@
-"""Shared fixtures. Every test gets its own model store (JUPYTER_AD_HOME in a temp folder) and
-its own store signing key (JUPYTER_AD_STORE_KEY_FILE: the key lives outside the store)."""
+"""Shared fixtures of the tests (the store isolation is in the repository's ``conftest.py``,
+which also covers the doctests)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,6 @@ from tests.browser import browser  # noqa: F401  (the browser tests' shared Chro
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ADBENCH = SHARED / "datasets" / "adbench"
-
-
-@pytest.fixture(autouse=True)
-def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    root = tmp_path_factory.mktemp("store")
-    monkeypatch.setenv("JUPYTER_AD_HOME", str(root))
-    monkeypatch.setenv("JUPYTER_AD_STORE_KEY_FILE", str(root.parent / f"{root.name}.key"))
-    monkeypatch.delenv("JUPYTER_AD_STORE_KEY", raising=False)
-    return root
 
 
 def planted_frame(n: int = 300, d: int = 4, n_out: int = 6, seed: int = 0) -> tuple[

@@ -9,10 +9,16 @@ __all__ = ["monitor_chart"]
 
 _PANELS = (
     ("Anomaly rate", {"anomaly_rate": "anomaly rate"}, ".1%"),
-    ("Drift (largest KS distance of a column)", {"drift": "drift"}, ".2f"),
+    ("Drift (largest KS distance of a column)", {"drift": "drift"}, ".3f"),
     ("Precision from feedback", {"alert_precision": "alert precision",
                                  "precision_at_k": "precision@k"}, ".0%"),
 )
+
+_EMPTY = {
+    "Anomaly rate": "no scoring records yet",
+    "Drift (largest KS distance of a column)": "no drift figures yet",
+    "Precision from feedback": "no feedback yet: res.feedback.update({row: 1 or 0})",
+}
 
 
 def _long(history: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -55,13 +61,14 @@ def monitor_chart(history: pd.DataFrame, *, width: int = 560,
         base = alt.Chart(data).encode(
             x=alt.X("time:T", title=None, axis=alt.Axis(format="%m-%d %H:%M:%S", tickCount=5,
                                                          labelAngle=0)),
-            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt),
+                    scale=alt.Scale(domain=[0, 1]) if not len(data) else alt.Undefined),
         )
         tooltip = [alt.Tooltip("time:T", format="%Y-%m-%d %H:%M:%S"), "version:N",
                    alt.Tooltip("value:Q", format=fmt), "metric:N"]
         tooltip += [c for c in ("record:Q", "source:N", "rows:Q", "drift_column:N",
                                 "n_feedback:Q") if c.split(":")[0] in data.columns]
-        several = len(columns) > 1
+        several = len(columns) > 1 and len(data) > 0  # an empty legend has no finite size
         lines = base.mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
             color=alt.Color("version:N", title="version"),
             strokeDash=alt.StrokeDash("metric:N", title=None, legend=None),
@@ -72,7 +79,11 @@ def monitor_chart(history: pd.DataFrame, *, width: int = 560,
         labels = alt.Chart(starts).mark_text(align="left", dx=3, dy=-4, color="#555",
                                              baseline="bottom").encode(
             x="time:T", y=alt.value(0), text="version:N")
-        panels.append(alt.layer(lines, rules, labels).properties(
-            title=title, width=width, height=height))
+        layers = [lines, rules, labels]
+        if not len(data):  # an empty panel says so (and keeps a finite size when drawn)
+            layers.append(alt.Chart(pd.DataFrame({"note": [_EMPTY[title]]})).mark_text(
+                color="#888").encode(text="note:N", x=alt.value(width / 2),
+                                     y=alt.value(height / 2)))
+        panels.append(alt.layer(*layers).properties(title=title, width=width, height=height))
     return alt.vconcat(*panels).resolve_scale(x="shared", color="shared", strokeDash="independent",
                                               shape="independent")

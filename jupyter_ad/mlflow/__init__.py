@@ -1,9 +1,11 @@
 """MLflow model registry integration (``pip install 'jupyter-ad[mlflow]'``).
 
->>> import jupyter_ad as ad                                  # doctest: +SKIP
->>> info = ad.mlflow.log_model(model, "fraud", alias="staging")
->>> ad.mlflow.promote("fraud@staging", "production")    # the store's alias and MLflow's
->>> model = ad.load("models:/fraud@production")          # verified, then monitored
+.. code-block:: python
+
+    import jupyter_ad as ad
+    info = ad.mlflow.log_model(model, "fraud", alias="staging")
+    ad.mlflow.promote("fraud@staging", "production")    # the store's alias and MLflow's
+    model = ad.load("models:/fraud@production")          # verified, then monitored
 
 :func:`log_model` saves the model in the local store (unless it was loaded from it), then logs
 the store's signed version folder as an MLflow ``pyfunc`` model ("models from code": no

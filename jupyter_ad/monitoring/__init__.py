@@ -11,7 +11,7 @@ table of ``jupyter-ad.toml`` or ``JUPYTER_AD_MONITORING_ENABLED=false`` turns it
 >>> model = ad.fit(ad.datasets.load_transactions(n_rows=300), exclude=["is_anomaly"])
 >>> _ = model.save("doc-monitor")
 >>> model = ad.load("doc-monitor")
->>> res = model.score(ad.datasets.load_transactions(n_rows=200, seed=1).drop(
+>>> res = model.score(ad.datasets.load_transactions(n_rows=200, random_state=1).drop(
 ...     columns="is_anomaly"))
 >>> h = model.history()
 >>> int(h["rows"].iloc[-1]), h["source"].iloc[-1]

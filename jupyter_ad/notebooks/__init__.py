@@ -2,7 +2,8 @@
 
 >>> import jupyter_ad.notebooks as nb
 >>> list(nb.list_templates()["name"])                       # doctest: +NORMALIZE_WHITESPACE
-['comparison', 'monitor', 'quickstart', 'thresholds', 'train-save-score', 'tutorial']
+['comparison', 'monitor', 'quickstart', 'streaming', 'thresholds', 'train-save-score',
+ 'tutorial']
 >>> notebook = nb.render("quickstart", data="transactions.csv", target="is_fraud")
 >>> notebook.cells[0].cell_type
 'markdown'

@@ -17,7 +17,6 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from jupyter_ad import charts
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.report._static import esc, html_table
 from jupyter_ad.widgets._chart import ChartView
@@ -79,7 +78,9 @@ class MonitorPanel(SnapshotOutputs, widgets.VBox):  # type: ignore[misc]
         return history(self.name, version=self.version, root=self.root)
 
     def _spec(self) -> dict[str, Any]:
-        return dict(charts.monitor_chart(self.history).to_dict())
+        from jupyter_ad.charts.monitor import monitor_chart  # imports Altair: only when drawn
+
+        return dict(monitor_chart(self.history).to_dict())
 
     def refresh(self) -> None:
         """Read the records again, redraw, and update the static snapshot."""

@@ -11,6 +11,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,34 @@ import pandas as pd
 import pytest
 
 JUPYTER_AD = str(Path(sys.executable).with_name("jupyter-ad"))
+
+
+@pytest.fixture(scope="session")
+def server_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store signing key for the server tests of a session (see ``_isolated_store``)."""
+    return tmp_path_factory.mktemp("server-key") / "store.key"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                    server_key_file: Path) -> Path:
+    """As the suite's own (a store per test), but signed with the session's key: the services
+    are module fixtures, started (and their models saved) before a test's own fixtures run.
+    """
+    root = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("JUPYTER_AD_HOME", str(root))
+    monkeypatch.setenv("JUPYTER_AD_STORE_KEY_FILE", str(server_key_file))
+    monkeypatch.delenv("JUPYTER_AD_STORE_KEY", raising=False)
+    return root
+
+
+@contextmanager
+def signing(key_file: Path) -> Iterator[None]:
+    """The environment of a module fixture: the session's store key, never the user's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_AD_STORE_KEY_FILE", str(key_file))
+        patch.delenv("JUPYTER_AD_STORE_KEY", raising=False)
+        yield
 
 
 def transactions(n: int = 1500, seed: int = 0) -> pd.DataFrame:
@@ -131,10 +160,15 @@ class Setup:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+def service(tmp_path_factory: pytest.TempPathFactory, server_key_file: Path) -> Iterator[Setup]:
     """One service for a test module: model ``fraud`` (2 versions, alias production -> 1) and
     ``tiny``; keys for every scope and one with all of them.
     """
+    with signing(server_key_file):
+        yield from _service(tmp_path_factory)
+
+
+def _service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     root = tmp_path_factory.mktemp("service")
     store, keys_file = root / "store", root / "keys.json"
     fit_and_save(store, "fraud")

@@ -13,7 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.conftest import JUPYTER_AD, create_key, fit_and_save, start_server, transactions
+from tests.server.conftest import (
+    JUPYTER_AD,
+    create_key,
+    fit_and_save,
+    signing,
+    start_server,
+    transactions,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("server-swap")]
 
@@ -30,7 +37,12 @@ def _wait_for(client: httpx.Client, version: int, seconds: float = 15) -> None:
 
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory: pytest.TempPathFactory):
+def deployed(tmp_path_factory: pytest.TempPathFactory, server_key_file: Path):
+    with signing(server_key_file):
+        yield from _deployed(tmp_path_factory)
+
+
+def _deployed(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("swap")
     store, keys_file = root / "store", root / "keys.json"
     for seed in range(3):
