@@ -20,4 +20,7 @@ def test_streaming_template_replays_the_bundled_events(tmp_path):
     assert "ALERT confident anomaly" in text
     panel = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert panel and "jupyter-ad stream" in panel[0]["data"]["text/html"]
+    snapshots = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code"
+                 for o in c.get("outputs", [])
+                 if "jupyter-ad-snapshot" in o.get("data", {}).get("text/html", "")]
+    assert panel and snapshots and "jupyter-ad stream" in snapshots[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_lab import _finish, _open_and_run, _poll, _reader, _setup_cell, _write_notebook
+from tests.ui.nb import finish, open_notebook, poll, reader, setup_cell, write_notebook
 
 pytestmark = [pytest.mark.ui, pytest.mark.xdist_group("ui-jupyterlab")]
 
@@ -49,14 +49,14 @@ dump()
 def test_stream_panel_updates_live_and_explains_a_click(lab, page, artifacts):
     pg, traffic, console = page
     state = lab.root / "stream_state.json"
-    _write_notebook(lab.root / "stream.ipynb", [_setup_cell(state), STREAM_CELL, PROBE_CELL])
-    read = _reader(state)
-    _open_and_run(pg, lab.notebook_url("stream.ipynb"))
+    write_notebook(lab.root / "stream.ipynb", [setup_cell(state), STREAM_CELL, PROBE_CELL])
+    read = reader(state)
+    open_notebook(pg, lab.notebook_url("stream.ipynb"))
 
     scored = pg.locator('.jad-kpi[data-kpi="scored"] .jad-kpi-value')
     scored.wait_for(state="visible", timeout=120_000)
     # the probe cell ran while the stream was running: the kernel is not blocked
-    first = _poll(read, lambda s: s.get("kernel_free"), timeout=60)
+    first = poll(read, lambda s: s.get("kernel_free"), timeout=60)
     assert first.get("kernel_free"), console[-20:]
 
     def shown() -> int:
@@ -76,7 +76,7 @@ def test_stream_panel_updates_live_and_explains_a_click(lab, page, artifacts):
     row = pg.locator("tr.jad-anomaly").first
     event_id = row.get_attribute("data-event")
     row.click()
-    explained = _poll(read, lambda s: s.get("selected") == event_id
+    explained = poll(read, lambda s: s.get("selected") == event_id
                       and s.get("explanation", "").startswith(f"Event {event_id}:"))
     assert explained.get("explanation", "").startswith(f"Event {event_id}:"), (explained,
                                                                               console[-20:])
@@ -88,4 +88,4 @@ def test_stream_panel_updates_live_and_explains_a_click(lab, page, artifacts):
                          ".some(td => td.textContent === 'latency')", timeout=30_000)
     pg.locator(".jupyter-ad-stream-panel").screenshot(
         path=str(artifacts / "stream_panel_widget.png"))
-    _finish(pg, traffic, console, lab, artifacts / "stream_panel.png")
+    finish(pg, traffic, console, lab.url, artifacts / "stream_panel.png")
