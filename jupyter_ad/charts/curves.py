@@ -51,12 +51,7 @@ def roc_pr_curves(scores: dict[str, np.ndarray], labels: Any) -> alt.HConcatChar
         If ``scores`` is empty, lengths differ, scores are not finite, or labels are not
         0/1 with both classes present.
     """
-    from sklearn.metrics import (
-        average_precision_score,
-        precision_recall_curve,
-        roc_auc_score,
-        roc_curve,
-    )
+    from jupyter_ad.evaluate.metrics import average_precision, pr_points, roc_auc, roc_points
 
     if not isinstance(scores, Mapping) or not scores:
         raise ParameterError("scores must be a non-empty dict of detector name -> scores.")
@@ -72,14 +67,13 @@ def roc_pr_curves(scores: dict[str, np.ndarray], labels: Any) -> alt.HConcatChar
                                  f"{y.size}.")
         if not np.isfinite(s).all():
             raise ParameterError(f"scores[{det!r}] has missing or infinite values.")
-        auc, ap = float(roc_auc_score(y, s)), float(average_precision_score(y, s))
+        auc, ap = roc_auc(y, s), average_precision(y, s)
         name = f"{label(det)} (AUC {auc:.3f}, AP {ap:.3f})"
         named.append((auc, name))
-        fpr, tpr, _ = roc_curve(y, s)
+        fpr, tpr = roc_points(y, s)
         keep = downsample_index(fpr.size, MAX_CURVE_POINTS)
         roc_parts.append(pd.DataFrame({"detector": name, "x": fpr[keep], "y": tpr[keep]}))
-        precision, recall, _ = precision_recall_curve(y, s)
-        precision, recall = precision[::-1], recall[::-1]  # increasing recall
+        recall, precision = pr_points(y, s)
         keep = downsample_index(recall.size, MAX_CURVE_POINTS)
         pr_parts.append(pd.DataFrame({"detector": name, "x": recall[keep],
                                       "y": precision[keep]}))

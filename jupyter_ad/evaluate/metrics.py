@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["ADVISORY", "average_precision", "excess_mass", "label_metrics", "mass_volume",
-           "precision_at_k", "roc_auc"]
+           "pr_points", "precision_at_k", "roc_auc", "roc_points"]
 
 ADVISORY = (
     "ADVISORY: Excess-Mass and Mass-Volume are internal criteria, not accuracy. They reward a "
@@ -61,6 +61,24 @@ def average_precision(y: Any, scores: Any) -> float:
 
     yk, sk = _known(y, scores)
     return float(average_precision_score(yk, sk)) if yk.sum() > 0 else float("nan")
+
+
+def roc_points(y: Any, scores: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The ROC curve of ``scores`` on the labelled rows: false and true positive rates."""
+    from sklearn.metrics import roc_curve
+
+    yk, sk = _known(y, scores)
+    fpr, tpr, _ = roc_curve(yk, sk)
+    return fpr, tpr
+
+
+def pr_points(y: Any, scores: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The precision-recall curve on the labelled rows: recall (increasing) and precision."""
+    from sklearn.metrics import precision_recall_curve
+
+    yk, sk = _known(y, scores)
+    precision, recall, _ = precision_recall_curve(yk, sk)
+    return recall[::-1], precision[::-1]
 
 
 def precision_at_k(y: Any, scores: Any, k: int | None = None) -> float:
