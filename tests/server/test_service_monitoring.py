@@ -172,3 +172,28 @@ def test_pending_rows_are_written_when_the_service_stops(
         setup.server.stop()
     table = history("tiny", root=setup.store)
     assert table[["source", "calls", "rows"]].values.tolist() == [["service", 7, 7]]
+
+
+def test_a_broken_monitoring_database_never_fails_scoring(
+        tmp_path_factory: pytest.TempPathFactory, server_key_file: Path) -> None:
+    blocker = tmp_path_factory.mktemp("broken") / "a-file"
+    blocker.write_text("not a folder")
+    with signing(server_key_file):
+        setup = _start(tmp_path_factory, {
+            "JUPYTER_AD_MONITORING_PATH": str(blocker / "monitoring.sqlite"),
+            "JUPYTER_AD_MONITORING_FLUSH_ROWS": "2", "JUPYTER_AD_MONITORING_FLUSH_SECONDS": "1"})
+    try:
+        with setup.server.client(setup.key) as c:
+            answers = [c.post("/v1/models/tiny/score", json={"rows": [_row(i)]})
+                       for i in range(6)]
+            answers.append(c.post("/v1/models/tiny/score",
+                                  json={"rows": [_row(i) for i in range(10)]}))
+            time.sleep(1.5)  # the background writer has tried too
+            feedback = c.post("/v1/models/tiny/feedback", json={"ids": ["x"], "labels": [1]})
+        assert [a.status_code for a in answers] == [200] * 7
+        assert feedback.status_code == 503  # the labels were not kept: the client must know
+        assert feedback.json()["error"] == "feedback_not_stored"
+    finally:
+        setup.server.stop()
+    warned = [line for line in setup.server.lines if "could not record" in line]
+    assert len(warned) == 1, setup.server.log[-3000:]  # once, not per request
