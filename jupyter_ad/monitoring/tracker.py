@@ -255,10 +255,13 @@ class Tracker:
         return window
 
     def _drain_one(self, model: Any) -> None:
-        """Move the buffered single rows into their window; write it when due."""
+        """Move the buffered single rows into their window; write it when due (unless the
+        caller writes the windows itself: ``scoring(collect=True)``).
+        """
+        collect = _SCOPE.get()[1] == "collect"
         with self._lock:
             window = self._move_one(model)
-            due = window is not None and self._due(window)
+            due = window is not None and not collect and self._due(window)
         if due and window is not None:
             self.flush(model, sources=[window.source])
 

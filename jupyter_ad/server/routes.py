@@ -6,8 +6,9 @@ is ``result.explain``, feedback goes to the monitoring database
 library's, turned into 4xx answers by :mod:`jupyter_ad.server.app`.
 
 Scoring requests are monitoring records of the served version, folded into one record per
-flush window (``scoring("service", aggregate=True)``); rows scored again to explain them or to
-store their labels are not recorded.
+flush window (``scoring("service", collect=True)``: the windows are written by the service's
+background task, :meth:`~jupyter_ad.server.serving.ModelSet.flush_monitoring`, never by a
+request); rows scored again to explain them or to store their labels are not recorded.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def build_router(service: Service) -> APIRouter:
                            field="rows")
         model = current.model
         if "rows" in body and len(check_rows(body["rows"], settings.max_rows)) == 1:
-            with scoring("service", aggregate=True):  # one record per flush window
+            with scoring("service", collect=True):  # windows written off the request path
                 value = model.score_one(body["rows"][0], extra_columns=extra_columns)
             label = int(value > model.threshold_)
             scores, labels = np.array([value]), np.array([label], dtype=np.int64)
@@ -167,7 +168,7 @@ def build_router(service: Service) -> APIRouter:
             request.scope["jad.rows"] = len(frame)
 
             def work() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-                with scoring("service", aggregate=True):
+                with scoring("service", collect=True):
                     res = model.score(frame, extra_columns=extra_columns)
                 return res.scores, res.labels, res.confidence
 
