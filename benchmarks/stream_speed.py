@@ -5,6 +5,8 @@ Cases (each bounded in events and time; loopback only):
 * ``in-process``: an in-process source of DataFrames (micro-batches of ``--batch`` events)
   through an Isolation Forest model (``algorithm="iforest"``) into an in-process sink that
   keeps nothing: events/s; and the same events as dicts;
+* ``stored``: the same frames through a model loaded from a store by name (monitored: one
+  record per flush window, source ``stream``) and, for the ratio, with monitoring off;
 * ``river``: river's ``HalfSpaceTrees`` ``score_one`` + ``learn_one`` on the same events as
   dicts (its streaming path): events/s;
 * ``latency``: events paced at ``--rate`` events/s from a generator into the stream; added
@@ -74,6 +76,38 @@ def in_process(model: Any, frame: pd.DataFrame, batch: int, as_dicts: bool) -> f
     seconds = time.perf_counter() - start
     assert count == len(frame)
     return len(frame) / seconds
+
+
+def stored_rates(model: Any, frame: pd.DataFrame, batch: int, rounds: int = 4
+                 ) -> dict[str, float]:
+    """Events per second through a model loaded from a store by name, monitored and not
+    (best of ``rounds`` interleaved runs each).
+    """
+    import jupyter_ad as ad
+
+    folder = tempfile.mkdtemp()
+    previous = os.environ.get("JUPYTER_AD_MONITORING_ENABLED")
+    try:
+        model.save("bench", root=folder)
+        source = [frame.iloc[i:i + batch] for i in range(0, len(frame), batch)]
+        rates: dict[str, list[float]] = {"on": [], "off": []}
+        for label in ("off", "on") * rounds:  # interleaved: both see the same machine load
+            os.environ["JUPYTER_AD_MONITORING_ENABLED"] = "true" if label == "on" else "false"
+            ad.stream(source[:2], "bench", store=folder, drift_every=0,
+                      batch_size=batch).join()  # warm-up
+            start = time.perf_counter()
+            s = ad.stream(source, "bench", sink=lambda _: None, store=folder,
+                          batch_size=batch, drift_every=0)
+            s.join()
+            rates[label].append(len(frame) / (time.perf_counter() - start))
+        out = {label: max(values) for label, values in rates.items()}
+    finally:
+        if previous is None:
+            os.environ.pop("JUPYTER_AD_MONITORING_ENABLED", None)
+        else:
+            os.environ["JUPYTER_AD_MONITORING_ENABLED"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"monitored_per_s": out["on"], "unmonitored_per_s": out["off"]}
 
 
 def river_rate(frame: pd.DataFrame) -> float:
@@ -210,6 +244,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"load_before": os.getloadavg()[0]}
     out["river_per_s"] = river_rate(river_frame)
     out["frames_per_s"] = in_process(model, frame, args.batch, as_dicts=False)
+    out["stored"] = stored_rates(model, frame, args.batch)
     out["dicts_per_s"] = in_process(model, frame.iloc[: min(len(frame), 300_000)],
                                     args.batch, as_dicts=True)
     out["latency"] = latency(model, args.features, args.rate, args.seconds)
@@ -223,6 +258,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(f"{'case':<44}{'figure':>16}{'vs river':>10}")
     rows = [("in-process, frames (events/s)", out["frames_per_s"]),
             ("in-process, dicts (events/s)", out["dicts_per_s"]),
+            ("stored model, monitored (events/s)", out["stored"]["monitored_per_s"]),
+            ("stored model, monitoring off (events/s)", out["stored"]["unmonitored_per_s"]),
             ("river HalfSpaceTrees score+learn (events/s)", river)]
     redis_rate = out["redis"].get("events_per_s")
     if redis_rate:

@@ -23,13 +23,21 @@ def load(spec: str | os.PathLike[str], *, trusted: bool = False,
     key, or altered since, raises :class:`~jupyter_ad.errors.UntrustedModelError` unless
     ``trusted=True`` (which unpickles it: only for files whose origin you trust).
     """
+    return load_stored(spec, trusted=trusted, root=root)[0]
+
+
+def load_stored(spec: str | os.PathLike[str], *, trusted: bool = False,
+                root: str | os.PathLike[str] | None = None) -> tuple[Any, dict[str, Any]]:
+    """:func:`load`, with the version's manifest (``name``, ``version``, ...): ``(model,
+    manifest)``; for the front ends that show which version they use (streams).
+    """
     from jupyter_ad.core.model import AnomalyModel
     from jupyter_ad.io.store import ModelStore, load_file
 
     if isinstance(spec, str) and spec.startswith(("models:/", "runs:/")):  # an MLflow registry
-        from jupyter_ad.mlflow import load_model
+        from jupyter_ad.mlflow import load_model_manifest
 
-        return load_model(spec, trusted=trusted, root=root)
+        return load_model_manifest(spec, trusted=trusted, root=root)  # type: ignore[no-any-return]
     store = ModelStore(root)
     if isinstance(spec, os.PathLike) or (isinstance(spec, str) and os.sep in spec):
         obj, manifest = load_file(spec, trusted=trusted, store=store)
@@ -42,7 +50,7 @@ def load(spec: str | os.PathLike[str], *, trusted: bool = False,
     from jupyter_ad.monitoring import attach  # every scoring call is recorded (if on)
 
     attach(obj, str(manifest.get("name") or spec), manifest.get("version"), root=store.root)
-    return obj
+    return obj, manifest
 
 
 def models(*, root: str | os.PathLike[str] | None = None) -> Any:

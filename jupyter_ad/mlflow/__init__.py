@@ -261,6 +261,12 @@ def load_model(uri: str, *, trusted: bool = False, root: Any = None) -> Any:
     signed artifact is downloaded and verified against the store key before it is unpickled;
     the model is monitored like one loaded from the store.
     """
+    return load_model_manifest(uri, trusted=trusted, root=root)[0]
+
+
+def load_model_manifest(uri: str, *, trusted: bool = False, root: Any = None
+                        ) -> tuple[Any, dict[str, Any]]:
+    """:func:`load_model`, with the store manifest of the version: ``(model, manifest)``."""
     mlflow = _mlflow(root)
     from jupyter_ad.mlflow._pyfunc import ARTIFACT, load_verified
 
@@ -279,4 +285,4 @@ def load_model(uri: str, *, trusted: bool = False, root: Any = None) -> Any:
 
     attach(model, str(manifest.get("name")), manifest.get("version"), root=root,
            mlflow={"tracking_uri": mlflow.get_tracking_uri(), "uri": uri})
-    return model
+    return model, manifest

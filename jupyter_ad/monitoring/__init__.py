@@ -97,6 +97,8 @@ def feedback(target: Any, labels: Any = None, *, scores: Any = None, predicted: 
           to the record of that scoring call;
         - a monitored model or a model name: ``labels`` with ``scores`` (one per labelled
           row; ``predicted``, the labels the model gave, default: score above the threshold).
+          Without ``scores`` the labels are stored and counted (``n_feedback``) but give no
+          precision (the service's feedback by row ids).
     rows : list, optional
         Row names of the labelled rows (default ``0, 1, ...``).
     record : int, optional
@@ -120,13 +122,14 @@ def feedback(target: Any, labels: Any = None, *, scores: Any = None, predicted: 
         tracker = _tracker_of(target)
         name, path, threshold = tracker.name, tracker.path, float(target.threshold_)
         version = tracker.version if version is None else version
-    if labels is None or scores is None:
+    if labels is None:
         raise ParameterError("feedback(name_or_model, labels, scores=...) needs the labels and "
                              "the scores of the labelled rows.")
     from jupyter_ad.evaluate.labels import label_values
 
     y = label_values(labels)
-    s = np.asarray(scores, dtype=np.float64).ravel()
+    s = (np.full(y.size, np.nan) if scores is None
+         else np.asarray(scores, dtype=np.float64).ravel())
     if s.size != y.size:
         raise ParameterError(f"feedback got {y.size} labels but {s.size} scores; give one "
                              "score per labelled row.")
@@ -136,13 +139,17 @@ def feedback(target: Any, labels: Any = None, *, scores: Any = None, predicted: 
         records = [r for r in records if r["version"] == version]
     if threshold is None:
         threshold = records[-1]["threshold"] if records else np.inf
-    given = (np.asarray(predicted).ravel().astype(int) if predicted is not None
-             else (s > threshold).astype(int))
+    given: list[int | None] = (
+        [int(p) for p in np.asarray(predicted).ravel()] if predicted is not None
+        else [None if np.isnan(sc) else int(sc > threshold) for sc in s])
     names = list(rows) if rows is not None else list(range(y.size))
+    if len(names) != y.size:
+        raise ParameterError(f"feedback got {y.size} labels but {len(names)} row names; give "
+                             "one name per labelled row.")
     stamp = db.now()
     out = [{"record_id": record, "model": name, "version": version, "time": stamp,
-            "row": str(n), "score": float(sc), "predicted": int(p), "label": int(v),
-            "source": source}
+            "row": str(n), "score": None if np.isnan(sc) else float(sc), "predicted": p,
+            "label": int(v), "source": source}
            for n, sc, p, v in zip(names, s, given, y, strict=True) if not np.isnan(v)]
     return db.add_feedback(path, out)
 

@@ -5,7 +5,8 @@ without one (a labelled file, the service's feedback route) joins the latest rec
 same model version written before it. Per record, over its labelled rows: ``n_feedback``,
 ``alert_precision`` (true anomalies among the labelled rows the model flagged),
 ``precision_at_k`` (k = the labelled anomalies) and ``average_precision``
-(:mod:`jupyter_ad.evaluate.metrics`).
+(:mod:`jupyter_ad.evaluate.metrics`), over the labelled rows whose score is known (labels
+sent to the service by row id count in ``n_feedback`` only).
 """
 
 from __future__ import annotations
@@ -60,11 +61,16 @@ def _metrics(rows: list[dict[str, Any]]) -> dict[str, float]:
     if not rows:
         return {"n_feedback": 0, "alert_precision": np.nan, "precision_at_k": np.nan,
                 "average_precision": np.nan}
+    n_feedback = len(rows)
+    rows = [r for r in rows if r["score"] is not None]  # labels given by id carry no score
+    if not rows:
+        return {"n_feedback": n_feedback, "alert_precision": np.nan,
+                "precision_at_k": np.nan, "average_precision": np.nan}
     y = np.array([r["label"] for r in rows], dtype=np.float64)
     scores = np.array([r["score"] for r in rows], dtype=np.float64)
     flagged = np.array([r["predicted"] == 1 for r in rows])
     return {
-        "n_feedback": len(rows),
+        "n_feedback": n_feedback,
         "alert_precision": float(y[flagged].mean()) if flagged.any() else np.nan,
         "precision_at_k": precision_at_k(y, scores) if y.sum() else np.nan,
         "average_precision": average_precision(y, scores) if y.sum() else np.nan,

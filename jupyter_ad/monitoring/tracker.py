@@ -31,7 +31,8 @@ from jupyter_ad.monitoring.stats import batch_stats, reference_matrix
 __all__ = ["Tracker", "scoring"]
 
 #: (source, mode) of the scoring calls in the current context, mode None (one record per
-#: call), "aggregate" (windows written when due) or "collect" (written at the block's end)
+#: call), "aggregate" (windows written when due), "collect" (written at the block's end or
+#: when the caller flushes) or "off" (not recorded)
 _SCOPE: contextvars.ContextVar[tuple[str | None, str | None]] = contextvars.ContextVar(
     "jupyter_ad_monitoring_scope", default=(None, None))
 _SAMPLE_CAP = 50_000  # rows kept per window for quantiles and drift (counts stay exact)
@@ -40,14 +41,18 @@ _LIVE: weakref.WeakSet[Tracker] = weakref.WeakSet()
 
 
 @contextlib.contextmanager
-def scoring(source: str | None = None, *, aggregate: bool | None = None) -> Iterator[None]:
+def scoring(source: str | None = None, *, aggregate: bool | None = None,
+            record: bool = True, collect: bool = False) -> Iterator[None]:
     """Label (and optionally aggregate) the records of the scoring calls made in this block.
 
     This is the one call the stream consumers and the scoring service need: every
     ``model.score(...)`` of a model loaded from the store records by itself; wrap the calls in
     ``with scoring("stream"):`` to mark their records, and pass ``aggregate=True`` to fold many
     small calls (one request, a few rows) into one record per ``flush_rows`` rows or
-    ``flush_seconds``. Context-local: threads and async tasks keep their own.
+    ``flush_seconds``; ``collect=True`` folds them into one window written only when the
+    caller flushes (``model.monitor.flush()``: a stream writes one per ``flush_seconds``);
+    ``record=False`` leaves the block's calls out (a row scored again to explain it, or to
+    store its label). Context-local: threads and async tasks keep their own.
 
     Examples
     --------
@@ -55,7 +60,9 @@ def scoring(source: str | None = None, *, aggregate: bool | None = None) -> Iter
     >>> with scoring("service", aggregate=True):
     ...     pass  # model.score(rows) here
     """
-    token = _SCOPE.set((source, "aggregate" if aggregate else None))
+    mode = ("off" if not record else "collect" if collect else "aggregate" if aggregate
+            else None)
+    token = _SCOPE.set((source, mode))
     try:
         yield
     finally:
@@ -84,11 +91,12 @@ class _Window:
         self.score_max = max(self.score_max, float(scores.max()))
         start = (-self.offset) % self.stride
         self.offset += n
-        if start < n:
-            self.parts.append((matrix[start::self.stride], scores[start::self.stride]))
+        if start < n:  # copies: a window never holds the callers' whole matrices
+            self.parts.append((matrix[start::self.stride].copy(),
+                               scores[start::self.stride].copy()))
             self.kept += self.parts[-1][1].size
         while self.kept > _SAMPLE_CAP:  # keep every other row: the sample stays spread out
-            self.parts = [(m[::2], s[::2]) for m, s in self.parts]
+            self.parts = [(m[::2].copy(), s[::2].copy()) for m, s in self.parts]
             self.kept = sum(s.size for _, s in self.parts)
             self.stride *= 2
 
@@ -130,6 +138,7 @@ class Tracker:
         self._one_scores: list[float] = []
         self._one_seconds = 0.0
         self._one_started = time.monotonic()
+        self._one_source = "one"
         self._reference: np.ndarray | None = None
         self._columns: list[str] | None = None
         self._results: weakref.WeakKeyDictionary[Any, tuple[int, dict[Any, int]]] = (
@@ -152,6 +161,8 @@ class Tracker:
         if not self.enabled:
             return None
         scope_source, mode = _SCOPE.get()
+        if mode == "off":
+            return None
         source = scope_source or source
         try:
             scores = np.asarray(scores, dtype=np.float64)
@@ -179,7 +190,14 @@ class Tracker:
         """Add one ``score_one`` row to the window (microseconds; written when due)."""
         if not self.enabled:
             return
+        source, mode = _SCOPE.get()
+        if mode == "off":
+            return
+        source = source or "one"
         with self._lock:  # rows, scores and seconds move together (threads may share a model)
+            if source != self._one_source:  # pending rows keep the source they were scored in
+                self._move_one(model)
+                self._one_source = source
             self._one_rows.append(row)
             self._one_scores.append(score)
             self._one_seconds += seconds
@@ -219,26 +237,47 @@ class Tracker:
         return window.rows >= self.flush_rows or (
             time.monotonic() - window.started >= self.flush_seconds)
 
+    def _move_one(self, model: Any) -> _Window | None:
+        """Move the buffered single rows into the window of their source (lock held)."""
+        rows, scores, seconds = self._one_rows, self._one_scores, self._one_seconds
+        self._one_rows, self._one_scores, self._one_seconds = [], [], 0.0
+        self._one_started = time.monotonic()
+        if not scores:
+            return None
+        source = self._one_source
+        window = self._windows.setdefault(source, _Window(source))
+        try:
+            window.add(np.vstack(rows), np.asarray(scores), float(model.threshold_), seconds,
+                       calls=len(scores))
+        except Exception as exc:
+            self._warn(exc)
+            return None
+        return window
+
     def _drain_one(self, model: Any) -> None:
-        """Move the buffered single rows into the ``one`` window; write it when due."""
-        scope_source, _ = _SCOPE.get()
-        source = scope_source or "one"
+        """Move the buffered single rows into their window; write it when due (unless the
+        caller writes the windows itself: ``scoring(collect=True)``).
+        """
+        collect = _SCOPE.get()[1] == "collect"
         with self._lock:
-            rows, scores, seconds = self._one_rows, self._one_scores, self._one_seconds
-            self._one_rows, self._one_scores, self._one_seconds = [], [], 0.0
-            self._one_started = time.monotonic()
-            if not scores:
-                return
-            window = self._windows.setdefault(source, _Window(source))
-            try:
-                window.add(np.vstack(rows), np.asarray(scores), float(model.threshold_), seconds,
-                           calls=len(scores))
-            except Exception as exc:
-                self._warn(exc)
-                return
-            due = self._due(window)
-        if due:
-            self.flush(model, sources=[source])
+            window = self._move_one(model)
+            due = window is not None and not collect and self._due(window)
+        if due and window is not None:
+            self.flush(model, sources=[window.source])
+
+    def flush_due(self, model: Any = None) -> list[int]:
+        """Write the windows whose time (``flush_seconds``) or size (``flush_rows``) is up: a
+        service or a stream calls this now and then, so a quiet window is written too.
+        """
+        model = model if model is not None else (self._model() if self._model else None)
+        if model is None:
+            return []
+        with self._lock:
+            if self._one_scores and (
+                    time.monotonic() - self._one_started >= self.flush_seconds):
+                self._move_one(model)
+            due = [n for n, w in self._windows.items() if self._due(w)]
+        return self.flush(model, sources=due) if due else []
 
     def flush(self, model: Any = None, *, sources: list[str] | None = None) -> list[int]:
         """Write the pending windows as records now; returns their ids."""
@@ -260,12 +299,7 @@ class Tracker:
 
     def _drain_one_nowrite(self, model: Any) -> None:
         with self._lock:
-            rows, scores, seconds = self._one_rows, self._one_scores, self._one_seconds
-            self._one_rows, self._one_scores, self._one_seconds = [], [], 0.0
-            if scores:
-                window = self._windows.setdefault("one", _Window("one"))
-                window.add(np.vstack(rows), np.asarray(scores), float(model.threshold_),
-                           seconds, calls=len(scores))
+            self._move_one(model)
 
     def _write(self, model: Any, window: _Window) -> int | None:
         try:

@@ -6,9 +6,9 @@ A thin adapter like the command line and the magics: routes translate HTTP into 
 4xx answers. Importing this package loads nothing heavy; :func:`create_app` needs the extra.
 
 Modules: ``settings`` (the ``[server]`` options), ``keys`` (API keys, hashed), ``auth`` (keys,
-scopes, rate limits), ``bodies`` (strict JSON), ``serving`` (loaded models, swaps), ``routes``,
-``app``, ``observability`` (metrics, logs, tracing), ``feedback``, ``deploy`` (champion vs
-challenger), ``run`` (uvicorn), ``aliases`` (the store's alias API).
+scopes, rate limits), ``bodies`` (strict JSON), ``serving`` (loaded and monitored models,
+swaps), ``routes`` (feedback goes to :mod:`jupyter_ad.monitoring`), ``app``, ``observability``
+(metrics, logs, tracing), ``deploy`` (champion vs challenger), ``run`` (uvicorn).
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -25,7 +24,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jupyter_ad.errors import JupyterADError
 from jupyter_ad.server.auth import Guard
 from jupyter_ad.server.errors import ApiError, error_body, status_for
-from jupyter_ad.server.feedback import FeedbackLog
 from jupyter_ad.server.keys import ENV_KEYS, KeyFile, KeyRing
 from jupyter_ad.server.observability import Metrics, ServiceMiddleware
 from jupyter_ad.server.routes import build_router, json_response
@@ -38,7 +36,7 @@ log = logging.getLogger("jupyter_ad.server")
 
 
 class Service:
-    """What one running service holds: settings, keys, models, metrics, feedback."""
+    """What one running service holds: settings, keys, models, metrics."""
 
     def __init__(self, settings: ServerSettings, *, env_keys: str | None = None) -> None:
         self.settings = settings
@@ -48,7 +46,6 @@ class Service:
         self.guard = Guard(self.ring, self.metrics, rate_limit=settings.rate_limit,
                            auth_failure_limit=settings.auth_failure_limit)
         self.models = ModelSet(settings.models, settings.store, on_swap=self._swapped)
-        self.feedback = FeedbackLog(Path(self.models.store.root) / ".feedback")
         self.explain_slots = anyio.CapacityLimiter(2)
         self._alias_lock = asyncio.Lock()
 
@@ -93,6 +90,14 @@ class Service:
             await asyncio.sleep(self.settings.watch_interval)
             async with self._alias_lock:
                 await anyio.to_thread.run_sync(self.models.refresh)
+
+    async def write_monitoring(self, every: float = 1.0) -> None:
+        """Write the monitoring windows that are due, every ``every`` seconds (in a worker
+        thread: a request never waits for the database).
+        """
+        while True:
+            await asyncio.sleep(every)
+            await anyio.to_thread.run_sync(self.models.flush_monitoring)
 
 
 def _error(request: Request, status: int, code: str, message: str, field: str | None = None,
@@ -192,13 +197,16 @@ def create_app(settings: ServerSettings | None = None, *, env_keys: str | None =
             "missing": missing or None, "keys": len(service.ring)})
         watcher = (asyncio.create_task(service.watch())
                    if settings.watch_interval > 0 else None)
+        writer = asyncio.create_task(service.write_monitoring())
         try:
             yield
         finally:
-            if watcher is not None:
-                watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
+            for task in (watcher, writer):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            await anyio.to_thread.run_sync(lambda: service.models.flush_monitoring(force=True))
 
     from jupyter_ad import __version__
 

@@ -1,9 +1,14 @@
 """The routes of the service: HTTP in, one library call, JSON out.
 
 Scoring is ``model.score`` (``model.score_one`` for a single row: the same scores), explaining
-is ``result.explain``, feedback goes to :class:`~jupyter_ad.server.feedback.FeedbackLog`,
-aliases are the model store's. Errors are the library's, turned into 4xx answers by
-:mod:`jupyter_ad.server.app`.
+is ``result.explain``, feedback goes to the monitoring database
+(:func:`jupyter_ad.monitoring.feedback`), aliases are the model store's. Errors are the
+library's, turned into 4xx answers by :mod:`jupyter_ad.server.app`.
+
+Scoring requests are monitoring records of the served version, folded into one record per
+flush window (``scoring("service", collect=True)``: the windows are written by the service's
+background task, :meth:`~jupyter_ad.server.serving.ModelSet.flush_monitoring`, never by a
+request); rows scored again to explain them or to store their labels are not recorded.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from jupyter_ad.monitoring import scoring
 from jupyter_ad.server import schemas
 from jupyter_ad.server.bodies import (
     check_columns,
@@ -82,6 +88,26 @@ def _info(served: Served, *, full: bool) -> dict[str, Any]:
     return out
 
 
+def _store_feedback(root: Any, current: Served, labels: np.ndarray,
+                    scores: np.ndarray | None, names: list[str]) -> int:
+    """Labels into the monitoring database, joined to the served version's latest record."""
+    from jupyter_ad import monitoring
+    from jupyter_ad.errors import JupyterADError
+
+    model = current.model
+    predicted = None if scores is None else (scores > model.threshold_).astype(np.int64)
+    try:
+        tracker = model.__dict__.get("_monitor")
+        if tracker is not None:  # the pending requests' record first: the labels join it
+            tracker.flush(model)
+        return monitoring.feedback(current.name, labels, scores=scores, predicted=predicted,
+                                   rows=names, version=current.version, source="service",
+                                   root=root)
+    except (JupyterADError, OSError) as exc:
+        raise ApiError(503, "feedback_not_stored", f"The labels could not be stored: {exc} "
+                       "Nothing was kept; send them again.") from exc
+
+
 def build_router(service: Service) -> APIRouter:
     """The ``/v1`` routes of ``service``."""
     router = APIRouter(prefix="/v1")
@@ -125,7 +151,8 @@ def build_router(service: Service) -> APIRouter:
                            field="rows")
         model = current.model
         if "rows" in body and len(check_rows(body["rows"], settings.max_rows)) == 1:
-            value = model.score_one(body["rows"][0], extra_columns=extra_columns)
+            with scoring("service", collect=True):  # windows written off the request path
+                value = model.score_one(body["rows"][0], extra_columns=extra_columns)
             label = int(value > model.threshold_)
             scores, labels = np.array([value]), np.array([label], dtype=np.int64)
             confidence = np.array([current.confidence_one(value, label)])
@@ -141,7 +168,8 @@ def build_router(service: Service) -> APIRouter:
             request.scope["jad.rows"] = len(frame)
 
             def work() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-                res = model.score(frame, extra_columns=extra_columns)
+                with scoring("service", collect=True):
+                    res = model.score(frame, extra_columns=extra_columns)
                 return res.scores, res.labels, res.confidence
 
             if len(frame) > _THREAD_ROWS:
@@ -176,7 +204,8 @@ def build_router(service: Service) -> APIRouter:
         check_frame(frame, "row")
 
         def work() -> dict[str, Any]:
-            res = current.model.score(frame, extra_columns=extra_columns)
+            with scoring(record=False):  # explaining is not scoring traffic
+                res = current.model.score(frame, extra_columns=extra_columns)
             return dict(res.explain(0, n_samples=n_samples).to_dict())
 
         async with service.explain_slots:
@@ -220,12 +249,17 @@ def build_router(service: Service) -> APIRouter:
 
             frame = pd.DataFrame(check_rows(items, settings.max_rows))
             check_frame(frame, "rows")
-            scores = (await anyio.to_thread.run_sync(
-                lambda: current.model.score(frame))).scores
-        recorded = await anyio.to_thread.run_sync(lambda: service.feedback.record(
-            current.ref, list(y), ids=items if field == "ids" else None,
-            rows=items if field == "rows" else None, scores=scores,
-            request_id=request.scope.get("jad.request_id")))
+
+            def rescore() -> np.ndarray:
+                with scoring(record=False):  # the labelled rows' scores, not new traffic
+                    return np.asarray(current.model.score(frame).scores)
+
+            scores = await anyio.to_thread.run_sync(rescore)
+        request_id = request.scope.get("jad.request_id") or "request"
+        names = ([str(i) for i in items] if field == "ids"
+                 else [f"{request_id}:{i}" for i in range(len(items))])
+        recorded = await anyio.to_thread.run_sync(lambda: _store_feedback(
+            models.store.root, current, y, scores, names))
         for value in (1, 0):
             count = int((y == value).sum())
             if count:

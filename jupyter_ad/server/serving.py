@@ -4,6 +4,12 @@ Each served model is a :class:`Served` value (the model, its name, version and t
 follows). A request takes the current value once and uses it to the end, and a swap replaces
 the value in one assignment after the new version has been loaded, verified by the store
 (signature and hash before unpickling) and warmed up: no request fails or waits for a swap.
+
+Served models are monitored (:mod:`jupyter_ad.monitoring`, unless ``[monitoring] enabled =
+false``): each gets a tracker once warmed up, the routes fold their scoring calls into one
+record per flush window (source ``service``), and :meth:`ModelSet.flush_monitoring` writes the
+windows that are due (the service calls it every second, and at shutdown), as well as the
+last rows of versions swapped out.
 """
 
 from __future__ import annotations
@@ -102,6 +108,8 @@ class ModelSet:
         self.problems: dict[str, str] = {}
         self._on_swap = on_swap
         self._lock = threading.Lock()
+        self._retired: list[Served] = []  # swapped out: their last monitoring rows to write
+        self._monitor_warned = False
 
     # -- reading --------------------------------------------------------------------------------
     def get(self, name: str) -> Served:
@@ -156,8 +164,44 @@ class ModelSet:
             raise UntrustedModelError(f"{name}@{version} holds a {type(model).__name__}, not "
                                       "a jupyter-ad AnomalyModel; it is not served.")
         model._check_fitted()
-        _warm_up(model)
+        _warm_up(model)  # before the tracker: warm-up calls are not monitoring records
+        self._attach(model, name, version)
         return Served(name=name, version=version, spec=spec, model=model, manifest=manifest)
+
+    def _attach(self, model: Any, name: str, version: int) -> None:
+        """Give ``model`` its monitoring tracker (if monitoring is on); never fails a load."""
+        from jupyter_ad.monitoring import attach
+
+        try:
+            attach(model, name, version, root=self.store.root)
+        except Exception as exc:
+            self._monitor_problem(f"{name}@{version}", exc)
+
+    def _monitor_problem(self, ref: str, exc: Exception) -> None:
+        if not self._monitor_warned:
+            self._monitor_warned = True
+            log.warning("monitoring failed; scoring goes on unrecorded", extra={
+                "event": "monitoring_error", "model": ref,
+                "error": f"{type(exc).__name__}: {exc}"})
+
+    def flush_monitoring(self, *, force: bool = False) -> None:
+        """Write the monitoring windows that are due (``force``: all of them), and every
+        window of the versions swapped out since the last call. Never raises.
+        """
+        with self._lock:
+            retired, self._retired = self._retired, []
+            current = list(self._served.values())
+        for served, everything in [(s, True) for s in retired] + [(s, force) for s in current]:
+            tracker = served.model.__dict__.get("_monitor")
+            if tracker is None:
+                continue
+            try:
+                if everything:
+                    tracker.flush(served.model)
+                else:
+                    tracker.flush_due(served.model)
+            except Exception as exc:
+                self._monitor_problem(served.ref, exc)
 
     def install(self, new: Served) -> None:
         """Serve ``new`` in place of the model of its name (one assignment)."""
@@ -165,6 +209,8 @@ class ModelSet:
             old = self._served.get(new.name)
             self._served[new.name] = new
             self.problems.pop(new.name, None)
+            if old is not None and old.model is not new.model:
+                self._retired.append(old)
         if self._on_swap is not None and (old is None or old.version != new.version):
             self._on_swap(old, new)
 
@@ -194,7 +240,9 @@ class ModelSet:
         if self.all_models:
             for gone in set(self._served) - set(self.specs):
                 with self._lock:
-                    self._served.pop(gone, None)
+                    dropped = self._served.pop(gone, None)
+                    if dropped is not None:
+                        self._retired.append(dropped)
         return swapped
 
 

@@ -15,17 +15,15 @@ __all__ = ["Stream", "open_model", "stream"]
 
 def open_model(model: Any, *, store: str | os.PathLike[str] | None = None,
                trusted: bool = False) -> tuple[Any, str, str | None]:
-    """``(model, version, name)`` for a fitted model or a store spec ``"name[@version]"``."""
+    """``(model, version, name)`` for a fitted model or a saved one: ``"name"``,
+    ``"name@3"``, ``"name@production"`` or ``"models:/name@production"``, loaded (verified,
+    and monitored unless monitoring is off) by :func:`jupyter_ad.load`.
+    """
     if isinstance(model, str):
-        from jupyter_ad.core.model import AnomalyModel
-        from jupyter_ad.errors import UntrustedModelError
-        from jupyter_ad.io.store import ModelStore, parse_spec
+        from jupyter_ad.io.api import load_stored
 
-        obj, manifest = ModelStore(store).load(model, trusted=trusted)
-        if not isinstance(obj, AnomalyModel):
-            raise UntrustedModelError(f"{model!r} holds a {type(obj).__name__}, not a "
-                                      "jupyter-ad AnomalyModel.")
-        name = parse_spec(model)[0]
+        obj, manifest = load_stored(model, trusted=trusted, root=store)
+        name = str(manifest.get("name") or model)
         return obj, f"{name}@{manifest.get('version', '?')}", name
     if not hasattr(model, "detector_") or not hasattr(model, "preprocessor_"):
         raise ParameterError(
@@ -47,7 +45,10 @@ def stream(source: Any, model: Any, sink: Any = None, *, dead_letter: Any = None
         ``"jsonl:PATH"``, ``"-"`` (standard input); or Python objects: an iterable (or async
         iterable) of dicts, JSON text or DataFrames.
     model : AnomalyModel or str
-        A fitted model, or a saved model ``"name"`` / ``"name@3"``.
+        A fitted model, or a saved model ``"name"`` / ``"name@3"`` / ``"name@production"`` /
+        ``"models:/name@production"``. A saved model (or one given as loaded by
+        :func:`jupyter_ad.load`) is monitored: one record per ``flush_seconds`` window of
+        batches, source ``"stream"`` (``JUPYTER_AD_MONITORING_ENABLED=false`` turns it off).
     sink : str, list, callable, Sink or None
         A URL (as for ``source``, plus ``"parquet:PATH"`` and ``"-"`` for standard output),
         a list (scored events appended as dicts), a function (called with each

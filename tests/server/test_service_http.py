@@ -149,12 +149,14 @@ def test_feedback_is_kept_with_ids_or_rows(service: Setup) -> None:
     assert by_id == {"model": "tiny@1", "recorded": 2, "unlabelled": 1}
     assert by_row.json()["recorded"] == 2
     assert bad.status_code == 422 and "maybe" in bad.json()["message"]
-    lines = (service.store / ".feedback" / "tiny.jsonl").read_text().splitlines()
-    records = [json.loads(line) for line in lines]
-    assert [(r.get("id"), r["label"]) for r in records if "id" in r][-2:] == [("tx-9", 1),
-                                                                              (10, 0)]
-    scored = [r for r in records if "row" in r][-2:]
-    assert scored[1]["row"] == rows[1] and scored[1]["score"] > scored[0]["score"]
+    from jupyter_ad.monitoring import db
+
+    _, kept = db.read_tables(service.store / ".monitoring.sqlite", "tiny")
+    assert [(f["row"], f["label"], f["score"]) for f in kept if f["row"] in (
+        "tx-9", "10", "tx-11")] == [("tx-9", 1, None), ("10", 0, None)]
+    scored = [f for f in kept if f["score"] is not None][-2:]  # the rows, scored
+    assert [f["label"] for f in scored] == [0, 1] and scored[1]["score"] > scored[0]["score"]
+    assert scored[1]["predicted"] == 1 and {f["version"] for f in kept} == {1}
 
 
 BAD_BODIES = [

@@ -22,3 +22,4 @@ def test_stream_benchmark_smoke(capsys):
     assert out["frames_per_s"] > 0 and out["river_per_s"] > 0
     assert out["redis"]["events"] == 3000 and out["latency"]["events"] == 1000
     assert out["drift_ms"] > 0
+    assert out["stored"]["monitored_per_s"] > 0 and out["stored"]["unmonitored_per_s"] > 0

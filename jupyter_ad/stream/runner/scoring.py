@@ -1,5 +1,10 @@
 """Scoring a micro-batch through the model's batch path, with the same scores, labels and
 confidences as ``model.score`` gives for the same rows.
+
+A monitored model (loaded from the store) has each scored batch added to its tracker's
+``stream`` window (:meth:`~jupyter_ad.monitoring.Tracker.observe`, as ``model.score`` does);
+the :class:`~jupyter_ad.stream.runner.stream.Stream` writes the window as one record per
+``flush_seconds`` and when it ends.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ class BatchScorer:
 
         self.model = model
         self.version = version
+        self.tracker = model.__dict__.get("_monitor")  # None: not monitored
+        self._start = 0.0
         self.extra = extra_fields
         pre = model.preprocessor_
         self._pre = pre
@@ -63,6 +70,7 @@ class BatchScorer:
         the list of records) for the windows.
         """
         poison = list(batch.poison)
+        self._start = time.perf_counter()
         if batch.frame is not None and len(batch.frame):
             matrix = self._frame_matrix(batch.frame)
             if matrix is not None:
@@ -106,6 +114,9 @@ class BatchScorer:
                 records: list[dict[str, Any]] | None, matrix: np.ndarray,
                 ids: Any) -> ScoredBatch:
         score, label, confidence = self.score_matrix(matrix)
+        if self.tracker is not None:  # folded into the stream's window (never raises)
+            self.tracker.observe(self.model, matrix, score, time.perf_counter() - self._start,
+                                 source="stream")
         now = time.time()
         times = batch.event_times
         if times is None or len(times) != len(score):

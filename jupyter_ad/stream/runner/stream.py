@@ -11,6 +11,7 @@ without blocking it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -70,6 +71,7 @@ class Stream:
         self._drifted: list[str] = []
         self._listeners: list[Callable[[Stream], None]] = []
         self._closed = False
+        self._monitor_written = time.monotonic()
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> Stream:
@@ -137,9 +139,12 @@ class Stream:
     # -- the loop -----------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         """Run in this thread until the source ends or :meth:`stop` is called."""
+        from jupyter_ad.monitoring import scoring
+
         self._stats.status = "running"
         try:
-            self._loop()
+            with scoring("stream", collect=True):  # monitored: one record per flush window
+                self._loop()
             self._stats.status = "stopped" if self._stop.is_set() else "finished"
         except _Stopped:
             self._stats.status = "stopped"
@@ -159,6 +164,7 @@ class Stream:
         retry = 0.05
         while not self._stop.is_set():
             self._swap_model()
+            self._write_monitoring()
             try:
                 batch = self.source.read(batch_size, timeout)
             except StreamError as exc:
@@ -236,11 +242,30 @@ class Stream:
         if self.alerts is not None:
             self.alerts.check_drift(kind, sentence, details)
 
+    def _write_monitoring(self, *, force: bool = False) -> None:
+        """Write the ``stream`` window of a monitored model once per ``flush_seconds``."""
+        tracker = self._scorer.tracker
+        if tracker is None:
+            return
+        now = time.monotonic()
+        if force or now - self._monitor_written >= tracker.flush_seconds:
+            self._monitor_written = now
+            tracker.flush(self.model, sources=["stream"])  # never raises: warns once
+
     def _swap_model(self) -> None:
         ready = self.refitter.ready()
         if ready is None:
             return
         model, version = ready
+        tracker = self._scorer.tracker
+        if tracker is not None:  # the old version's last rows, then the new one is monitored
+            self._write_monitoring(force=True)
+            if self.refitter.name and "@" in version:
+                from jupyter_ad.monitoring import attach
+
+                with contextlib.suppress(Exception):
+                    attach(model, self.refitter.name, int(version.rsplit("@", 1)[1]),
+                           root=self.refitter.store)
         self.model, self.version = model, version
         self._scorer = BatchScorer(model, version, extra_fields=self.settings["extra_fields"])
         self.drift.set_model(model)
@@ -280,6 +305,7 @@ class Stream:
         if self._closed:
             return
         self._closed = True
+        self._write_monitoring(force=True)
         for part in (self.source, self.sink, self.dead_letter):
             if part is None:
                 continue
