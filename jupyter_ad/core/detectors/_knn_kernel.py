@@ -60,7 +60,7 @@ def to_scale(X: np.ndarray, center: np.ndarray, inv_scale: np.ndarray,
 
 
 @njit(cache=True, nogil=True, inline="always", fastmath=_FAST)
-def _count_at_most(dist: np.ndarray, t: float) -> int:  # pragma: no cover - compiled
+def _count_at_most(dist: np.ndarray, t: np.float32) -> int:  # pragma: no cover - compiled
     c = 0
     for j in range(dist.shape[0]):  # vectorised: no branch
         c += dist[j] <= t
@@ -94,7 +94,7 @@ def _kth_smallest(dist: np.ndarray, k: int, candidates: np.ndarray,
         if count <= 3 * k:
             break
         middle = np.float32(0.5) * (low + high)
-        if middle == high or middle == low:  # ties: no value lies strictly in between
+        if middle == high or middle == low:  # noqa: SIM109 - ties: nothing strictly between
             break
         below = _count_at_most(dist, middle)
         if below >= k:
