@@ -12,19 +12,21 @@ default preprocessing, fit on all rows, score the same rows; seeds 0, 1, 2) on
   average precision (AP; anomalies are rare there, so ROC-AUC says little).
 
 **The choice.** A candidate is *eligible* when its AP on every mixed table is at least that of
-``iforest`` alone (less 0.01 for seed noise) and ``ad.detect`` with it is at least 1.25 times as
-fast as scikit-learn's ``IsolationForest`` on 100,000 x 20 (the speed bar of issue 14 with a
-margin for this shared machine's noise). Among the eligible ones, listed cheapest first, the
-first whose mean ROC-AUC over the ADBench files is at least PyOD IForest's + 0.02 is chosen
-(issue 14: speed first, without giving up that accuracy bar). To see how much of that is
-selection luck, the choice is replayed **leave-one-file-out**: for each file, choose on the other
-files only, and score the choice on the held-out file. The mean of those held-out scores (the
-"leave-one-out mean") estimates what the procedure gives on a file it has not seen; the
-in-sample mean of the chosen candidate is optimistic.
+``iforest`` alone (less 0.01 for seed noise). Among the eligible ones, listed cheapest first (the
+k-NN member's work grows with its reference size ``m``), the first whose mean ROC-AUC over the
+ADBench files is at least PyOD IForest's + 0.02 is chosen: issue 14 puts speed first, without
+giving up that accuracy bar. Measured speed is not a criterion: on this shared 2-core machine
+it moved by a factor of two between runs (the chosen default's speed at every size is
+``benchmarks/default_speed.py``); ``--speed`` prints each candidate's ratio to scikit-learn at
+100,000 x 20 as information. To see how much of the choice is selection luck, it is replayed
+**leave-one-file-out**: for each file, choose on the other files only, and score the choice on
+the held-out file. The mean of those held-out scores (the "leave-one-out mean") estimates what
+the procedure gives on a file it has not seen; the in-sample mean of the chosen candidate is
+optimistic.
 
-Run: ``python benchmarks/default_selection.py [--quick] [--write]``. ``--quick`` runs seed 0
-only and skips the former default (whose exact k-NN takes minutes on 50,000 rows); ``--write``
-replaces the ``default-selection`` section of docs/benchmarks.md.
+Run: ``python benchmarks/default_selection.py [--quick] [--speed] [--write]``. ``--quick`` runs
+seed 0 only and skips the former default (whose exact k-NN takes minutes on 50,000 rows);
+``--write`` replaces the ``default-selection`` section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ CANDIDATES: dict[str, tuple[Any, dict[str, Any] | None]] = {
 }
 MARGIN = 0.02  # over PyOD's IForest default: the accuracy bar of issue 14
 SPEED_ROWS = 100_000  # the speed check: ad.detect at this many rows x 20 against scikit-learn
-SPEED_BAR = 1.25  # a candidate must be this much faster than scikit-learn (margin for noise)
 FORMER = {"former default (iforest+copod+knn)": (["iforest", "copod", "knn"], None)}
 
 
@@ -147,13 +148,9 @@ def speed_ratios(candidates: dict[str, tuple[Any, Any]], repeat: int = 3) -> pd.
     return pd.Series(out)
 
 
-def eligible(ap: pd.DataFrame, speed: pd.Series | None = None) -> list[str]:
-    """Candidates whose AP on every mixed table is at least iforest's (less the slack) and,
-    when ``speed`` is given, at least ``SPEED_BAR`` times as fast as scikit-learn.
-    """
+def eligible(ap: pd.DataFrame) -> list[str]:
+    """Candidates whose AP on every mixed table is at least iforest's (less the slack)."""
     ok = (ap.sub(ap["iforest"], axis=0) >= -AP_SLACK).all()
-    if speed is not None:
-        ok &= speed.reindex(ap.columns).fillna(0) >= SPEED_BAR
     return [c for c in ap.columns if ok[c]]
 
 
@@ -179,7 +176,7 @@ def report(auc: pd.DataFrame, ap: pd.DataFrame, seeds: tuple[int, ...],
            speed: pd.Series | None = None) -> str:
     """The markdown section: per-candidate means, eligibility, the choice, leave-one-out."""
     names = [c for c in ap.columns]
-    ok = eligible(ap, speed)
+    ok = eligible(ap)
     chosen = choose(auc, ok)
     lofo = leave_one_file_out(auc, ok)
     bar = auc["pyod IForest (bar)"].mean()
@@ -189,8 +186,8 @@ def report(auc: pd.DataFrame, ap: pd.DataFrame, seeds: tuple[int, ...],
         "default, fit on all rows and score the same rows.",
         "",
         f"A candidate is eligible when its AP on every mixed table is at least `iforest`'s "
-        f"(less {AP_SLACK}) and `ad.detect` on {SPEED_ROWS:,} x 20 is at least {SPEED_BAR}x as "
-        "fast as scikit-learn's `IsolationForest` (measured in the same run, best of 3).",
+        f"(less {AP_SLACK}); the chosen one is the cheapest eligible candidate (table order "
+        f"of the script) whose mean ROC-AUC is at least PyOD IForest's + {MARGIN}.",
         "",
         "| candidate | mean ROC-AUC, " + f"{len(auc)} ADBench files | "
         + " | ".join(f"AP {t}" for t in ap.index) + " | x scikit-learn | eligible |",
@@ -230,11 +227,19 @@ def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seed 0, no former default")
     parser.add_argument("--write", action="store_true", help="write into docs/benchmarks.md")
+    parser.add_argument("--speed", action="store_true",
+                        help=f"also time each candidate against scikit-learn at {SPEED_ROWS:,} "
+                        "rows")
+    parser.add_argument("--save", action="store_true",
+                        help="save the ROC-AUC table to test-artifacts/default_selection_auc.csv")
     args = parser.parse_args(argv)
     seeds = (0,) if args.quick else SEEDS
     candidates = dict(CANDIDATES) if args.quick else {**CANDIDATES, **FORMER}
     auc, ap = run(candidates, seeds)
-    speed = speed_ratios(candidates)
+    if args.save:
+        (ROOT / "test-artifacts").mkdir(exist_ok=True)
+        auc.to_csv(ROOT / "test-artifacts" / "default_selection_auc.csv")
+    speed = speed_ratios(candidates) if args.speed else None
     text = report(auc, ap, seeds, speed)
     print(text)
     if args.write:

@@ -81,8 +81,6 @@ def test_default_selection_choice_and_leave_one_file_out():
     assert sel.choose(auc, ["cheap", "good", "best"]) == "best"  # good: mean 0.6975 < 0.72
     lofo = sel.leave_one_file_out(auc, ["cheap", "good", "best"])
     assert lofo.loc["f3", "choice"] == "good" and lofo.loc["f3", "held_out_auc"] == 0.60
-    slow = pd.Series({"iforest": 2.0, "cheap": 2.0, "good": 2.0, "best": 1.0})
-    assert "best" not in sel.eligible(ap, slow)  # under the speed bar
     worse_ap = ap.assign(good=0.3)
     assert "good" not in sel.eligible(worse_ap)
 

@@ -178,6 +178,9 @@ class ReRankedDetector(BaseDetector):
                                   - self._closeness(z[rows], z[keep_neg]))
 
         def wrong(scores: np.ndarray, own: np.ndarray) -> float:
+            # every labelled row counts once (weighting the classes alike instead made the
+            # few "normal" marks at the top decide, and top-of-ranking marks then lowered AP
+            # on the card tables by up to 4.6%)
             ordered = np.sort(scores)
             above = ordered.size - np.searchsorted(ordered, own[is_pos], side="right")
             below = np.searchsorted(ordered, own[~is_pos], side="left")
