@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-ADBENCH = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "adbench"
+# ../shared beside the project; $JUPYTER_AD_SHARED names another folder holding datasets/
+# (a git worktree elsewhere, a CI cache)
+SHARED = Path(os.environ.get("JUPYTER_AD_SHARED")
+              or Path(__file__).resolve().parents[2] / "shared")
+ADBENCH = SHARED / "datasets" / "adbench"
 MAX_ROWS = 50_000
 
 

@@ -50,10 +50,11 @@ def parts(new: ad.DetectionResult, base_scores: np.ndarray) -> dict[str, np.ndar
     det = new.model.detector_
     z = det._standardise(new.features)
     u = normalise(base_scores, det.base_sorted_, "rank")
+    t = det._surprisal(base_scores)
     linear = np.column_stack([z, u]) @ det.coef_ + det.intercept_
     near = det._closeness(z, det.anomalies_) - det._closeness(z, det.normals_)
-    return {"closeness": u + near, "regression": u + normalise(linear, det.linear_sorted_,
-                                                                    "rank")}
+    return {"closeness": t + det.weight_ * near,
+            "regression": t + det.weight_ * normalise(linear, det.linear_sorted_, "rank")}
 
 
 def run(folder: Path = ADBENCH, ablation: bool = False) -> pd.DataFrame:

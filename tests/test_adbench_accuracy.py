@@ -1,4 +1,4 @@
-"""Defaults on the shared ADBench files: finite scores and mean ROC-AUC >= 0.79."""
+"""Defaults on the shared ADBench files: finite scores, mean ROC-AUC >= PyOD IForest + 0.02."""
 
 from __future__ import annotations
 
@@ -25,5 +25,5 @@ def test_default_detect_on_adbench():
     assert table["finite"].all()
     mean = table["jupyter_ad"].mean()
     print(f"mean ROC-AUC of ad.detect defaults: {mean:.4f}")
-    assert mean >= 0.79
+    assert mean >= 0.81  # PyOD IForest default 0.791 + 0.02 (issue 14)
     assert np.isfinite(table["jupyter_ad"]).all()

@@ -173,6 +173,12 @@ class DetectionResult:
         else:
             lines.append("No row scores above the threshold; lower it (threshold=, "
                          "contamination= or top_k=) to see the most unusual rows.")
+        reason = getattr(self.model, "auto_reason_", "")
+        if reason:
+            lines.append(f'algorithm="auto" ran {self.algorithm}: {reason}.')
+        note = getattr(self.model, "labels_note_", "")
+        if note:
+            lines.append(note)
         dropped = getattr(self.preprocessing, "dropped", {})
         if dropped:
             lines.append("Columns not used: " + ", ".join(f"{c} ({w})" for c, w in

@@ -35,8 +35,10 @@ def test_auto_default_is_not_a_fixed_share():
 
 def test_auto_choice_depends_on_size():
     assert choose_algorithm(2, 3)[0] == "ecod"
-    assert choose_algorithm(1000, 5)[0] == ["iforest", "copod", "knn"]
-    assert "knn" not in choose_algorithm(LARGE_DATA_ROWS + 1, 5)[0]
+    assert choose_algorithm(1000, 5)[0] == ["iforest", "sampled_knn"]
+    assert choose_algorithm(LARGE_DATA_ROWS, 20)[0] == ["iforest", "sampled_knn"]
+    assert choose_algorithm(LARGE_DATA_ROWS + 1, 5)[0] == "iforest"
+    assert choose_algorithm(LARGE_DATA_ROWS, 21)[0] == "iforest"  # too many values for k-NN
 
 
 @pytest.mark.parametrize("kind", ["pandas", "numpy", "polars", "pyarrow", "dict", "csv", "tsv",

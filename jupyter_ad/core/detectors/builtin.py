@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from jupyter_ad.core.detectors import ecdf_models, fast_iforest, pyod_models, sklearn_models
+from jupyter_ad.core.detectors import (
+    ecdf_models,
+    fast_iforest,
+    pyod_models,
+    sampled_knn,
+    sklearn_models,
+)
 
 __all__ = ["register_builtins"]
 
@@ -24,6 +30,10 @@ _BUILTINS = {
              "pyod", "Histogram-based outlier score: per-feature histogram densities, summed."),
     "knn": (pyod_models.KNN, "proximity", "O(n²·d)", "O(n·d)", False, False, False, "pyod",
             "k-nearest neighbours: distance to the k-th nearest training row."),
+    "sampled_knn": (sampled_knn.SampledKNN, "proximity", "O(n·m·d)", "O(m·d)", True, False,
+                    False, "jupyter-ad",
+                    "k-NN distance to a seeded sample of m training rows, on squashed robust "
+                    "z-scores (compiled; linear in the rows)."),
     "lof": (pyod_models.LOF, "proximity", "O(n²·d)", "O(n·d)", False, False, False, "pyod",
             "Local Outlier Factor: local density compared with the neighbours' density."),
     "pca": (pyod_models.PCA, "linear", "O(n·d² + d³)", "O(d²)", True, False, False, "pyod",

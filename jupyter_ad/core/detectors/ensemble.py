@@ -20,15 +20,19 @@ needs the optional ``combo`` package).
 
 from __future__ import annotations
 
+import math
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
 
-from jupyter_ad.core.detectors.base import BaseDetector
+from jupyter_ad.core.detectors.base import BaseDetector, finite_scores
 from jupyter_ad.core.params import Choice, Interval, check_params
 from jupyter_ad.errors import ParameterError
+
+_BIG = float(np.finfo(np.float64).max)
 
 __all__ = ["COMBINATIONS", "ENSEMBLE_OPTIONS", "NORMALISATIONS", "EnsembleDetector", "combine",
            "normalise"]
@@ -194,6 +198,12 @@ class EnsembleDetector(BaseDetector):
         self.zscore_stats_ = [zscore_stats(ref) for ref in self.train_sorted_]
 
     def _combine(self, per_member: list[np.ndarray]) -> np.ndarray:
+        if self.normalisation == "zscore" and self.combination == "mean" and \
+                self.weights is None:  # the default: one loop, cheap for one row
+            total = np.zeros(per_member[0].shape[0])
+            for s, (med, scale) in zip(per_member, self.zscore_stats_, strict=True):
+                total += (s - med) / scale
+            return total / len(per_member)
         if self.normalisation == "zscore":
             stacked = np.vstack([(s - med) / scale for s, (med, scale) in
                                  zip(per_member, self.zscore_stats_, strict=True)])
@@ -210,3 +220,26 @@ class EnsembleDetector(BaseDetector):
 
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._combine([d.score_samples(X) for d in self.detectors_])
+
+    def score_samples(self, X: Any) -> np.ndarray:
+        """Anomaly score of each row of ``X`` (each member checks and clips ``X`` itself)."""
+        self._check_fitted()
+        return super()._score_validated(self._check_array(X, fitting=False))
+
+    def _score_validated(self, X: np.ndarray) -> np.ndarray:
+        # X is a model's preprocessed rows, within every member's input bounds: the members
+        # score it without their own checks (one row costs microseconds, not one pass each)
+        with warnings.catch_warnings():  # once for all members (numpy's warnings included)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            per_member = [member._score(X) for member in self.detectors_]
+        if X.shape[0] == 1 and self.normalisation == "zscore" and self.combination == "mean" \
+                and self.weights is None:  # one row (score_one): Python floats are cheaper
+            total = 0.0
+            for s, (med, scale) in zip(per_member, self.zscore_stats_, strict=True):
+                v = float(np.asarray(s).ravel()[0])
+                total += ((v if math.isfinite(v) else med if math.isnan(v) else
+                           math.copysign(_BIG, v)) - med) / scale
+            return finite_scores([total / len(per_member)])
+        per_member = [finite_scores(s, nan_value=med) for s, (med, _) in
+                      zip(per_member, self.zscore_stats_, strict=True)]
+        return finite_scores(self._combine(per_member))
