@@ -29,6 +29,8 @@ __all__ = ["MonitorPanel"]
 _TABLE_COLUMNS = ["record", "time", "version", "source", "rows", "anomaly_rate", "drift",
                   "drift_column", "latency_ms", "n_feedback", "alert_precision"]
 _TABLE_ROWS = 10
+_FORMATS = {"drift": {"kind": "number", "decimals": 3, "group": False},
+            "latency_ms": {"kind": "number", "decimals": 1, "group": True}}
 _CHART_TEXT = "Anomaly rate, drift and precision over time"
 
 
@@ -117,14 +119,14 @@ class MonitorPanel(SnapshotOutputs, widgets.VBox):  # type: ignore[misc]
 
     def _recent(self) -> pd.DataFrame:
         """The latest records, newest first, with the columns the table shows."""
-        return self.history.tail(_TABLE_ROWS).iloc[::-1][_TABLE_COLUMNS].set_index("record")
+        recent = self.history.tail(_TABLE_ROWS).iloc[::-1][_TABLE_COLUMNS].copy()
+        recent["time"] = pd.to_datetime(recent["time"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S")
+        for column in ("anomaly_rate", "alert_precision"):  # shares as percentages
+            recent[column] = [f"{v:.1%}" if pd.notna(v) else "" for v in recent[column]]
+        return recent.set_index("record")
 
     def _table(self) -> str:
-        return html_table(self._recent(), index="record", inline_styles=True)
-
-    def plain_text(self) -> str:
-        """One line for outputs where widgets are not drawn."""
-        return f"MonitorPanel: {self.summary()}"
+        return html_table(self._recent(), index="record", formats=_FORMATS, inline_styles=True)
 
     def snapshot_job(self) -> Callable[[], dict[str, str]]:
         """A function drawing the snapshot of the panel as it is now (thread-safe)."""

@@ -172,10 +172,6 @@ class StreamPanel(SnapshotOutputs, widgets.VBox):  # type: ignore[misc]
                 f"{st.get('events_per_second') or 0:,.0f} events/s; latency p99 "
                 f"{st.get('latency_ms_p99')} ms; model {st.get('model_version')}")
 
-    def plain_text(self) -> str:
-        """One line for outputs where widgets are not drawn."""
-        return f"StreamPanel: {self.summary()}"
-
     def snapshot_job(self) -> Callable[[], dict[str, str]]:
         """A function drawing the snapshot of the panel as it is now (thread-safe)."""
         summary = self.summary()

@@ -233,18 +233,18 @@ def test_scatter_spreads_gaussian_data(result):
 
 def test_histogram_uses_a_log_axis_for_heavy_tailed_scores():
     cards = ad.datasets.load_card_transactions(n_rows=5_000)
-    res = ad.detect(cards, exclude=["is_fraud"])
+    res = ad.detect(cards, exclude=["is_fraud"], algorithm="knn")  # distances: a long tail
     spec = charts.score_histogram(res).to_dict()
     bars = layer_with(spec, "bar")
     assert bars["encoding"]["x"]["scale"]["type"] == "symlog"
     rows = values(spec, bars)
     counts = np.array([r["count"] for r in rows])
     assert (counts > 0).sum() >= 20  # the rows spread over many bars, not one
-    assert counts.max() < 0.25 * len(res)
     linear = values(spec2 := charts.score_histogram(res, scale="linear").to_dict(),
                     layer_with(spec2, "bar"))
     assert "scale" not in layer_with(spec2, "bar")["encoding"]["x"]
-    assert max(r["count"] for r in linear) > 0.5 * len(res)  # what the linear axis did
+    # the linear axis piles most rows into its first bars; the log axis spreads them out
+    assert counts.max() < 0.6 * max(r["count"] for r in linear)
     with pytest.raises(ad.ParameterError, match="scale"):
         charts.score_histogram(res, scale="log")
 
