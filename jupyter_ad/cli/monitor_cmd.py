@@ -2,8 +2,9 @@
 
 ``monitor`` prints a model's monitoring records and exits with :data:`EXIT_ALERT` (3) when
 the latest record crosses a limit given on the command line, so a scheduled job can alert on
-it; ``feedback`` stores true labels of scored rows (a file written by ``jupyter-ad score``
-plus a column of true labels) for the precision figures.
+it; ``--alerts FILE`` also sends each crossed limit to the channels of a streaming alerts
+file (webhook, email, log). ``feedback`` stores true labels of scored rows (a file written
+by ``jupyter-ad score`` plus a column of true labels) for the precision figures.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from typing import Any
 
 import pandas as pd
@@ -42,6 +44,9 @@ def add_parser(subparsers: Any) -> None:
                    help="alert when the latest drift (largest KS distance) is above D (0-1)")
     p.add_argument("--min-precision", type=float, metavar="P",
                    help="alert when the latest alert precision from feedback is below P")
+    p.add_argument("--alerts", metavar="PATH",
+                   help="also send each crossed limit to the channels of this alerts file "
+                        "(the streaming alerts TOML: webhook, email, log)")
     p.add_argument("--json", action="store_true", help="print JSON records")
     p.add_argument("--store", default=None, help="model store folder")
 
@@ -80,6 +85,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         return _feedback(args)
     from jupyter_ad.monitoring import history
 
+    channels = _channels(args.alerts) if args.alerts else {}  # a bad file fails first
     name, version = _version(args.name, args.store)
     h = history(name, version=version, root=args.store)
     if args.json:
@@ -91,10 +97,10 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             print(h[_SHOWN].tail(args.last).to_string(index=False, float_format="{:.4g}".format))
-    return _alerts(args, h)
+    return _alerts(args, h, channels)
 
 
-def _alerts(args: argparse.Namespace, h: pd.DataFrame) -> int:
+def _alerts(args: argparse.Namespace, h: pd.DataFrame, channels: dict[str, Any]) -> int:
     limits = [("anomaly_rate", args.max_anomaly_rate, 1, "anomaly rate"),
               ("drift", args.max_drift, 1, "drift"),
               ("alert_precision", args.min_precision, -1, "alert precision")]
@@ -106,11 +112,29 @@ def _alerts(args: argparse.Namespace, h: pd.DataFrame) -> int:
         value = float(last[column])
         if limit is not None and not math.isnan(value) and sign * (value - limit) > 0:
             word = "above" if sign > 0 else "below"
-            crossed.append(f"{label} {value:.4g} is {word} {limit:g}")
-    for text in crossed:
-        print(f"jupyter-ad monitor: alert: {args.name} record {int(last['record'])}: {text}",
-              file=sys.stderr)
+            crossed.append((column, value, limit, f"{label} {value:.4g} is {word} {limit:g}"))
+    record = int(last["record"])
+    for column, value, limit, text in crossed:
+        print(f"jupyter-ad monitor: alert: {args.name} record {record}: {text}", file=sys.stderr)
+        alert = {"rule": "monitor", "kind": "monitor", "key": f"{args.name}:{record}:{column}",
+                 "message": f"{args.name} record {record}: {text}", "time": time.time(),
+                 "model": args.name, "record": record, "metric": column, "value": value,
+                 "limit": limit}
+        for name, channel in channels.items():
+            try:
+                channel.send(alert)
+            except Exception as exc:  # the exit status still says a limit was crossed
+                print(f"jupyter-ad monitor: warning: alert not delivered via {name}: "
+                      f"{type(exc).__name__}: {exc}", file=sys.stderr)
     return EXIT_ALERT if crossed else 0
+
+
+def _channels(path: str) -> dict[str, Any]:
+    """The channels of an alerts file (its rules are for streams; every channel is used)."""
+    from jupyter_ad.stream.alerts.config import load_alerts
+
+    _rules, channels = load_alerts(path)
+    return channels
 
 
 def _feedback(args: argparse.Namespace) -> int:

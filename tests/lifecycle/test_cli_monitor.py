@@ -46,3 +46,36 @@ def test_feedback_needs_a_scored_file(tmp_path, capsys):
 def test_monitor_without_records(capsys):
     assert main(["monitor", "nothing"]) == 0
     assert "No monitoring records for 'nothing'" in capsys.readouterr().out
+
+
+def test_monitor_limits_go_to_the_alert_channels(tmp_path, capsys):
+    """Monitoring thresholds feed the streaming alerts' channels: a real local webhook."""
+    from tests.stream.test_alerts import Hook
+
+    rng = np.random.default_rng(3)
+    model = ad.fit(pd.DataFrame(rng.normal(size=(400, 2)), columns=["a", "b"]), "iforest")
+    model.save("m")
+    drifted = pd.DataFrame(rng.normal(loc=4.0, size=(200, 2)), columns=["a", "b"])
+    ad.load("m").score(drifted)
+    hook = Hook()
+    try:
+        (tmp_path / "alerts.toml").write_text(
+            f'[channel.ops]\ntype = "webhook"\nurl = "{hook.url}"\nretries = 0\n')
+        assert main(["monitor", "m", "--max-drift", "0.99", "--alerts",
+                     str(tmp_path / "alerts.toml")]) == 0
+        assert hook.requests == []  # below the limit: nothing sent
+        assert main(["monitor", "m", "--max-drift", "0.3", "--alerts",
+                     str(tmp_path / "alerts.toml")]) == 3
+        (body,) = [json.loads(b) for _, b in hook.requests]
+        assert body["kind"] == "monitor" and body["metric"] == "drift" and body["model"] == "m"
+        assert body["value"] > 0.3 and "drift" in body["message"]
+        hook.fail = 5  # the channel fails: a one-line warning, the exit status still 3
+        assert main(["monitor", "m", "--max-drift", "0.3", "--alerts",
+                     str(tmp_path / "alerts.toml")]) == 3
+        assert "alert not delivered via ops" in capsys.readouterr().err
+    finally:
+        hook.close()
+    assert main(["monitor", "m", "--max-drift", "0.3", "--alerts",
+                 str(tmp_path / "missing.toml")]) == 2  # checked before the records
+    out = capsys.readouterr()
+    assert "No alerts file" in out.err and "record" not in out.out
