@@ -113,22 +113,15 @@ def deploy(spec: str, alias: str, labelled: Any, *, label_column: str | None = N
 
     from jupyter_ad.data.readers import as_dataframe, read_file
     from jupyter_ad.evaluate.labels import split_labels
-    from jupyter_ad.io.store import ModelStore, check_alias, parse_ref
+    from jupyter_ad.io.store import ModelStore, check_alias
 
     check_alias(alias)
     unknown = [m for m in metrics if m not in METRICS]
     if unknown or not metrics:
         raise ParameterError(f"Unknown metric(s) {', '.join(map(repr, unknown)) or 'none'}; "
                              f"choose from {', '.join(METRICS)}.")
-    name, version, other = parse_ref(spec)
     the_store = ModelStore(store)
-    if other is not None:
-        version = the_store.alias_version(name, other)
-    if version is None:
-        versions = the_store.versions(name)
-        if not versions:
-            raise ModelNotFoundError(f"No model {name!r} in the store at {the_store.root}.")
-        version = versions[-1]
+    name, version = the_store.resolve(spec)
     frame = read_file(labelled) if isinstance(labelled, str | os.PathLike) else \
         as_dataframe(labelled)
     column = _label_column(frame, label_column)

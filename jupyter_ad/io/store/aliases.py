@@ -202,9 +202,9 @@ class AliasMethods:
                 self._save_aliases(name, doc)
         return AliasChange(name, alias, version, before, action)
 
-    def promote(self, spec: str, alias: str) -> AliasChange:
-        """Point ``alias`` at the version ``spec`` names: ``"fraud@3"``, ``"fraud"`` (the
-        newest) or ``"fraud@staging"`` (the version another alias points to).
+    def resolve(self, spec: str) -> tuple[str, int]:
+        """``(name, version)`` of ``spec``: ``"fraud@3"``, ``"fraud"`` (the newest version) or
+        ``"fraud@staging"`` (the version the alias points to).
         """
         name, version, other = parse_ref(spec)
         if other is not None:
@@ -214,6 +214,13 @@ class AliasMethods:
             if not available:
                 raise ModelNotFoundError(f"No model {name!r} in the store at {self.root}.")
             version = available[-1]
+        return name, int(version)
+
+    def promote(self, spec: str, alias: str) -> AliasChange:
+        """Point ``alias`` at the version ``spec`` names: ``"fraud@3"``, ``"fraud"`` (the
+        newest) or ``"fraud@staging"`` (the version another alias points to).
+        """
+        name, version = self.resolve(spec)
         return self.set_alias(name, alias, version, action="promote")
 
     def rollback(self, name: str, alias: str) -> AliasChange:
