@@ -5,7 +5,7 @@
 // charts: metric bars (a click on a bar also selects), the agreement heatmap and, with labels,
 // ROC and precision-recall curves. Writes back only "selected" (a detector name).
 
-import { h, keyRouter, plainKey } from "./dom.js";
+import { h, keyRouter, plainKey, sortHeader } from "./dom.js";
 import { formatValue } from "./format.js";
 import { sortRows } from "./table.js";
 import { chartSet } from "./chart_set.js";
@@ -72,24 +72,8 @@ function render({ model, el, host }) {
     const selected = model.get("selected");
     const hadFocus = table.contains(document.activeElement);
     const rows = sortRows(model.get("rows") || [], state.sortKey, state.sortAscending);
-    const head = h("tr", {}, columns.map((col) => {
-      const sorted = state.sortKey === col.key;
-      const button = h("button", {
-        type: "button", class: "jad-sort",
-        text: col.name + (sorted ? (state.sortAscending ? " ▲" : " ▼") : ""),
-        "aria-label": `sort by ${col.name}`,
-        onclick: () => {
-          if (state.sortKey === col.key) state.sortAscending = !state.sortAscending;
-          else {
-            state.sortKey = col.key;
-            state.sortAscending = col.key === "detector";
-          }
-          drawTable();
-        },
-      });
-      return h("th", { scope: "col", "aria-sort": sorted
-        ? (state.sortAscending ? "ascending" : "descending") : false }, [button]);
-    }));
+    const head = h("tr", {}, columns.map((col) =>
+      sortHeader(col, state, drawTable, (key) => key === "detector")));
     const body = rows.map((r, i) => {
       const tr = h("tr", {
         class: "jad-row jad-leaderboard-row", "data-detector": r.detector,

@@ -18,6 +18,31 @@ export function h(tag, attrs = {}, children = []) {
   return node;
 }
 
+/**
+ * A column heading that sorts the table: a button showing the column's name (with ▲ or ▼ when
+ * it is the sort column) in a `th` carrying `aria-sort`. A click on the sort column reverses
+ * the order; on another column it sorts by that column, ascending when `ascendingFirst(key)`.
+ * `state` holds `sortKey` and `sortAscending`; `redraw` is called after each change.
+ */
+export function sortHeader(col, state, redraw, ascendingFirst = () => false) {
+  const sorted = state.sortKey === col.key;
+  const button = h("button", {
+    type: "button", class: "jad-sort",
+    text: col.name + (sorted ? (state.sortAscending ? " ▲" : " ▼") : ""),
+    "aria-label": `sort by ${col.name}`,
+    onclick: () => {
+      if (state.sortKey === col.key) state.sortAscending = !state.sortAscending;
+      else {
+        state.sortKey = col.key;
+        state.sortAscending = ascendingFirst(col.key);
+      }
+      redraw();
+    },
+  });
+  return h("th", { scope: "col", "aria-sort": sorted
+    ? (state.sortAscending ? "ascending" : "descending") : false }, [button]);
+}
+
 /** Whether `event` is one of `keys` pressed without Ctrl, Meta or Alt. */
 export function plainKey(event, keys) {
   return !(event.ctrlKey || event.metaKey || event.altKey) && keys.includes(event.key);

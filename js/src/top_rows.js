@@ -1,7 +1,7 @@
 // The detection panel's table of top rows: sortable columns, flagged rows, marks, the selected
 // row's detail right under it, and keyboard moves between rows.
 
-import { h, plainKey } from "./dom.js";
+import { h, plainKey, sortHeader } from "./dom.js";
 import { formatValue } from "./format.js";
 import { markOf, markText, sortRows } from "./table.js";
 
@@ -19,29 +19,8 @@ export function topRowsTable({ model, table, tableNote, detailHolder, detail, se
 
   function header(cols) {
     return h("tr", {}, cols.map((col) => {
-      const sorted = state.sortKey === col.key;
-      const th = h("th", {
-        scope: "col",
-        "aria-sort": sorted ? (state.sortAscending ? "ascending" : "descending") : false,
-      });
-      if (col.key === "__mark") {
-        th.textContent = "mark";
-        return th;
-      }
-      th.appendChild(h("button", {
-        type: "button", class: "jad-sort",
-        text: col.name + (sorted ? (state.sortAscending ? " ▲" : " ▼") : ""),
-        "aria-label": `sort by ${col.name}`,
-        onclick: () => {
-          if (state.sortKey === col.key) state.sortAscending = !state.sortAscending;
-          else {
-            state.sortKey = col.key;
-            state.sortAscending = false;
-          }
-          draw();
-        },
-      }));
-      return th;
+      if (col.key !== "__mark") return sortHeader(col, state, draw);
+      return h("th", { scope: "col", text: "mark" });
     }));
   }
 

@@ -10,20 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_ad.options import Option, OptionSet, resolve
-from jupyter_ad.options.values import boolean, finite_number, text, whole_number
+from jupyter_ad.options.values import boolean, positive_number, text, whole_number
 
 __all__ = ["MONITORING", "monitoring_settings"]
 
 SECTION = "monitoring"
-
-
-def _positive_seconds(value: Any) -> float:
-    seconds = finite_number(value, "flush_seconds", "60")
-    if seconds <= 0:
-        from jupyter_ad.errors import ParameterError
-
-        raise ParameterError(f"flush_seconds must be > 0, got {value!r} (e.g. 60).")
-    return seconds
 
 
 def _mlflow_mode(value: Any) -> str:
@@ -43,7 +34,7 @@ MONITORING = OptionSet([
            "many rows (or flush_seconds).", 1000,
            whole_number("flush_rows", 1, example="1000"), section=SECTION, example="1000"),
     Option("flush_seconds", "... or per this many seconds, whichever comes first.", 60.0,
-           _positive_seconds, section=SECTION, example="60"),
+           positive_number("flush_seconds", example="60"), section=SECTION, example="60"),
     Option("mlflow", "Also log each record as MLflow metrics: 'auto' (default: for models "
            "loaded from an MLflow registry), true or false.", "auto", _mlflow_mode,
            section=SECTION, example="true"),

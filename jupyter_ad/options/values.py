@@ -97,6 +97,21 @@ def finite_number(value: Any, name: str, example: str = "") -> float:
     return float(number)
 
 
+def positive_number(name: str, *, unit: str = "", example: str = "",
+                    zero: bool = False) -> Callable[[Any], float]:
+    """A coercer of finite numbers ``> 0`` (``>= 0`` with ``zero=True``), text included."""
+    bound = ">= 0" if zero else "> 0"
+
+    def coerce(value: Any) -> float:
+        number = finite_number(value, name, example)
+        if number < 0 or (number == 0 and not zero):
+            hint = f"; e.g. {example}" if example else ""
+            raise ParameterError(f"{name} must be {bound}{unit}, got {value!r}{hint}.")
+        return number
+
+    return coerce
+
+
 def contamination(value: Any) -> float | str:
     """A share in (0, 0.5] (``0.05`` or ``"5%"``) or a threshold method name (``"auto"``,
     ``"tukey-iqr"``, ``"mad"``, ``"zscore"``, ``"otsu"``, ``"gesd"``).

@@ -102,13 +102,6 @@ def _choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
     return text
 
 
-def _positive_number(value: Any, name: str, example: str) -> float:
-    number = values.finite_number(value, name, example)
-    if number < 0:
-        raise ParameterError(f"{name} must be >= 0, got {value!r}; e.g. {example}.")
-    return number
-
-
 S = "server"
 SERVER_OPTIONS = OptionSet([
     Option("host", "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every "
@@ -147,7 +140,7 @@ SERVER_OPTIONS = OptionSet([
            section=S),
     Option("watch_interval", "Seconds between checks of the served aliases and newest "
            "versions (0: never re-check).", default=2.0,
-           coerce=partial(_positive_number, name="watch_interval", example="2"),
+           coerce=values.positive_number("watch_interval", example="2", zero=True),
            metavar="SECONDS", section=S),
     Option("explain_samples", "Perturbed rows per explanation (LIME).", default=1000,
            coerce=values.whole_number("explain_samples", 100, example="1000"), metavar="N",

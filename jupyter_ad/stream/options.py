@@ -12,16 +12,9 @@ from typing import Any
 
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.options import Option, OptionSet
-from jupyter_ad.options.values import boolean, finite_number, text, whole_number
+from jupyter_ad.options.values import boolean, finite_number, positive_number, text, whole_number
 
 __all__ = ["STREAM", "stream_settings"]
-
-
-def _positive_ms(value: Any) -> float:
-    number = finite_number(value, "max_latency_ms", "5")
-    if number <= 0:
-        raise ParameterError(f"max_latency_ms must be > 0 milliseconds, got {value!r}; e.g. 5.")
-    return number
 
 
 def _extra(value: Any) -> str:
@@ -44,7 +37,9 @@ STREAM = OptionSet([
            "when it is full or when max_latency_ms has passed, whichever comes first).",
            1000, whole_number("batch_size", 1, example="1000"), metavar="N", section="stream"),
     Option("max_latency_ms", "Longest wait, in milliseconds, for a micro-batch to fill up "
-           "before it is scored.", 5.0, _positive_ms, metavar="MS", section="stream"),
+           "before it is scored.", 5.0,
+           positive_number("max_latency_ms", unit=" milliseconds", example="5"), metavar="MS",
+           section="stream"),
     Option("buffer_size", "Events kept in the sliding window of recent events (drift checks "
            "and refits use it).", 10_000, whole_number("buffer_size", 10, example="10000"),
            metavar="N", section="stream"),
