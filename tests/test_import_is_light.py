@@ -33,3 +33,19 @@ def test_package_import_defers_the_core():
                          check=True)
     before, after, listed = json.loads(out.stdout.strip().splitlines()[-1])
     assert before == [] and after == ["pandas", "sklearn"] and listed
+
+
+def test_load_ext_imports_neither_numpy_nor_the_subsystems():
+    """`%load_ext jupyter_ad` builds its settings from the detection options alone: the
+    [monitoring], [mlflow], [server] and [stream] tables are imported when they are read."""
+    code = (
+        "import sys, json\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "InteractiveShell.instance().run_line_magic('load_ext', 'jupyter_ad')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m in ('numpy', 'pandas') or "
+        "m.startswith(('jupyter_ad.monitoring', 'jupyter_ad.mlflow', 'jupyter_ad.server', "
+        "'jupyter_ad.stream')))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

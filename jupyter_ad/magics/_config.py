@@ -21,7 +21,7 @@ from traitlets.config import Configurable
 
 from jupyter_ad.errors import ParameterError
 from jupyter_ad.options import config as _config
-from jupyter_ad.options.config import sections
+from jupyter_ad.options.config import top_options
 
 __all__ = ["LEGACY", "JupyterAD"]
 
@@ -34,7 +34,7 @@ def _trait(name: str, help_text: str) -> AnyTrait:
 
 
 def _make_class() -> type[Configurable]:
-    options = sections()[""]
+    options = top_options()
     traits: dict[str, Any] = {name: _trait(name, f"{o.help} Default: {o.default!r}.")
                               for name, o in options.items()}
     for old, new in LEGACY.items():

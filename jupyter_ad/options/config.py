@@ -45,6 +45,7 @@ __all__ = [
     "register_section",
     "resolve",
     "sections",
+    "top_options",
     "set_config_file",
     "set_session",
     "settings",
@@ -85,12 +86,18 @@ def register_section(name: str, options: Callable[[], OptionSet]) -> None:
     _sections[name] = options
 
 
-def sections() -> dict[str, OptionSet]:
-    """Every declared table and its options (the top level is ``""``)."""
+def top_options() -> OptionSet:
+    """The options of the top level of the file (the configurable detection options)."""
     from jupyter_ad.options.detection import OPTIONS
 
-    top = OptionSet(o for o in OPTIONS.values() if o.configurable)
-    return {"": top, **{name: get() for name, get in sorted(_sections.items())}}
+    return OptionSet(o for o in OPTIONS.values() if o.configurable)
+
+
+def sections() -> dict[str, OptionSet]:
+    """Every declared table and its options (the top level is ``""``); this imports each
+    subsystem that declared a table, so callers needing the top level use :func:`top_options`.
+    """
+    return {"": top_options(), **{name: get() for name, get in sorted(_sections.items())}}
 
 
 def set_config_file(path: str | os.PathLike[str] | None) -> None:
@@ -102,7 +109,7 @@ def set_config_file(path: str | os.PathLike[str] | None) -> None:
 
 def set_session(name: str, value: Any) -> None:
     """Set (or with ``None`` unset) a session default, as ``%config JupyterAD.<name>`` does."""
-    option = sections()[""].lookup(name, where="setting")
+    option = top_options().lookup(name, where="setting")
     session: dict[str, Any] = _state["session"]
     if value is None:
         session.pop(option.name, None)

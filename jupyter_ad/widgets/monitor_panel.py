@@ -89,7 +89,7 @@ class MonitorPanel(SnapshotOutputs, widgets.VBox):  # type: ignore[misc]
         self.history = self._read()
         self.chart.spec = self._spec()
         self._show()
-        self.refresh_snapshot()
+        self.schedule_snapshot()  # drawn off the kernel's event loop, as the other panels do
 
     def _show(self) -> None:
         self.n_records = len(self.history)
