@@ -73,6 +73,42 @@ def test_redis_poison_and_trimmed_entries(redis_server, numeric_model, tmp_path)
     assert client.xpending("p", "g")["pending"] == 0
 
 
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_redis_trimmed_pending_entries_are_acknowledged_and_skipped(redis_server, monkeypatch,
+                                                                     protocol):
+    """Entries deleted while pending come back without fields (re-read from "0") or among
+    XAUTOCLAIM's deleted ids; the raw replies are walked in both RESP2 and RESP3 shapes."""
+    import redis
+
+    import jupyter_ad.stream.sources.redis_streams as rs
+
+    monkeypatch.setattr(rs, "connect", lambda url: redis.Redis(port=url.port, protocol=protocol))
+    client = redis_server.client()
+    ids = _xadd_all(client, "t", numeric_frame(6, seed=24).to_dict("records")[:3])
+    ids.append(client.xadd("t", {"f0": "1.5", "f1": "x"}).decode())  # direct fields
+    ids += _xadd_all(client, "t", numeric_frame(6, seed=24).to_dict("records")[3:])
+    first = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c1"))
+    assert list(first.read(4, 0.01).ids) == ids[:4]  # read, never acknowledged
+    client.xdel("t", ids[1])
+    again = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c1"))
+    batch = again.read(10, 0.01)  # its pending entries first: the deleted one has no fields
+    assert list(batch.ids) == [ids[0], ids[2], ids[3]] and len(batch.token) == 4
+    assert batch.records[2] == {"f0": 1.5, "f1": "x"} and batch.texts[2] is None
+    assert batch.records[0] == json.loads(client.xrange("t", ids[0], ids[0])[0][1][b"data"])
+    again.ack(batch)
+    assert client.xpending("t", "g")["pending"] == 0
+
+    taken = list(again.read(2, 0.01).ids)  # c1 takes two more and dies
+    assert taken == ids[4:6]
+    client.xdel("t", ids[4])
+    time.sleep(0.02)
+    other = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c2&claim_idle_ms=10"))
+    claimed = other.read(10, 0.01)  # XAUTOCLAIM: the deleted entry is dropped by Redis
+    assert list(claimed.ids) == [ids[5]] and other.redelivered == 1
+    other.ack(claimed)
+    assert client.xpending("t", "g")["pending"] == 0
+
+
 def test_kafka_round_trip_on_the_mock_cluster(kafka_cluster, numeric_model):
     from confluent_kafka import Consumer, Producer, TopicPartition
 

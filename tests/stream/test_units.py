@@ -36,9 +36,14 @@ def test_tumbling_window_hands_out_consecutive_groups():
 
 
 def test_redis_entries_hold_fields_or_a_data_object():
-    assert entry_fields({b"amount": b"12.5", b"city": b"paris", b"n": b"3"}) == {
+    # the flat [field, value, ...] list Redis sends
+    assert entry_fields([b"amount", b"12.5", b"city", b"paris", b"n", b"3"]) == {
         "amount": 12.5, "city": "paris", "n": 3.0}
-    assert entry_fields({b"data": b'{"a": 1}'}) == b'{"a": 1}'
+    assert entry_fields([b"data", b'{"a": 1}']) == b'{"a": 1}'
+    # 'data' beside other fields is one field among others; given twice, the last one counts
+    assert entry_fields([b"data", b"7", b"x", b""]) == {"data": 7.0, "x": ""}
+    assert entry_fields([b"data", b'{"a": 1}', b"data", b'{"a": 2}']) == b'{"a": 2}'
+    assert entry_fields([b"\xffk", b"1"]) == {"\ufffdk": 1.0}  # a bad name does not stop it
 
 
 def test_redis_source_over_fakeredis(monkeypatch):
