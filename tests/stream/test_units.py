@@ -46,6 +46,37 @@ def test_redis_entries_hold_fields_or_a_data_object():
     assert entry_fields([b"\xffk", b"1"]) == {"\ufffdk": 1.0}  # a bad name does not stop it
 
 
+def test_decode_event_uses_orjson_and_keeps_what_json_accepts(monkeypatch):
+    import json
+    import math
+
+    import jupyter_ad.stream.sources.base as base
+
+    assert base._fast_loads is not None  # orjson is installed with the stream extra
+    texts = [b'{"a": NaN, "b": Infinity, "c": -Infinity}', b'{"a": 1e999}', b"{oops",
+             b'\xff{"a": 1}', b"[1, 2]", '{"a": "\u00e9", "b": [1, {"c": null}]}', b"",
+             b'{"a": 1} x', b'{"a": 12345678901234567890}']
+
+    def outcome(raw):
+        out = base.decode_event("1-0", raw)
+        return ("poison", out.reason) if isinstance(out, base.Poison) else ("event", out)
+
+    fast = [outcome(t) for t in texts]
+    monkeypatch.setattr(base, "_fast_loads", None)  # json alone
+    slow = [outcome(t) for t in texts]
+    assert [kind for kind, _ in fast] == [kind for kind, _ in slow] == [
+        "event", "event", "poison", "poison", "poison", "event", "poison", "poison", "event"]
+    assert math.isnan(fast[0][1]["a"]) and fast[0][1]["b"] == math.inf == -fast[0][1]["c"]
+    assert fast[1][1] == {"a": math.inf}
+    for (_, a), (_, b) in zip(fast[2:8], slow[2:8], strict=True):  # same events, same reasons
+        assert a == b
+    with pytest.raises(json.JSONDecodeError) as error:
+        json.loads("{oops")
+    assert fast[2][1] == f"not valid JSON: {error.value}"
+    assert fast[4][1] == "a JSON list, not an object"
+    assert fast[8][1]["a"] == pytest.approx(12345678901234567890, rel=1e-15)
+
+
 def test_redis_source_over_fakeredis(monkeypatch):
     import fakeredis
 
