@@ -130,6 +130,32 @@ def test_json_rows_append_the_output_fields_to_the_text_received():
     assert second["score"] == 1.5 and second["event_id"] == "2-0"  # its own 'score' replaced
 
 
+def test_json_bytes_format_a_batch_s_numbers_exactly(monkeypatch):
+    import json
+
+    from jupyter_ad.stream import events
+
+    score = np.array([0.1 + 0.2, 1e-300, 12345.678901234567, np.nan])
+    batch = ScoredBatch(ids=["1-0", 'a"b', "c\\d", "\u00e9-1"], score=score,
+                        label=np.array([0, 1, 0, 1]), confidence=np.array([1.0, 0.5, 1e-5, 1.0]),
+                        model_version='m "1"', event_time=np.array([1.5, 2.0, 3.0, np.inf]),
+                        processing_time=3.25, records=[{"a": 1}] * 4,
+                        texts=[b'{"a": 1}', '{"a": 1} ', bytearray(b"{ }"), b'{"a": 1}'])
+    rows = batch.json_bytes()
+    assert [r.decode() for r in rows] == batch.json_rows()
+    out = [json.loads(r) for r in rows]
+    assert [r["event_id"] for r in out] == ["1-0", 'a"b', "c\\d", "\u00e9-1"]
+    assert [r["score"] for r in out][:3] == score[:3].tolist()  # the same floats, read back
+    assert out[3]["score"] is None and out[3]["event_time"] is None  # not finite: null
+    assert [r["confidence"] for r in out] == [1.0, 0.5, 1e-5, 1.0]
+    assert out[2] == {"event_id": "c\\d", "score": 12345.678901234567, "label": 0,
+                      "confidence": 1e-5, "event_time": 3.0, "model_version": 'm "1"',
+                      "processing_time": 3.25}
+    assert batch.to_json_lines() == "".join(r + "\n" for r in batch.json_rows())
+    monkeypatch.setattr(events, "_orjson", None)  # without orjson: the same objects
+    assert [json.loads(r) for r in batch.json_bytes()] == out
+
+
 def test_id_range_is_a_sequence_of_text():
     ids = IdRange(5, 9)
     assert len(ids) == 4 and ids[0] == "5" and ids[-1] == "8" and list(ids[1:3]) == ["6", "7"]
