@@ -116,6 +116,26 @@ def test_numeric_records_take_one_array(numeric_model):
     assert bad == {} and good == list(range(50))
 
 
+def test_numeric_records_of_one_column_and_values_that_are_sequences():
+    import warnings
+
+    import jupyter_ad as ad
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        one = ad.fit(pd.DataFrame({"x": np.random.default_rng(0).normal(size=300)}),
+                     algorithm="iforest")
+    transformer = RecordsTransformer(one.preprocessor_)
+    rows = [{"x": 0.5}, {"x": "1.5"}, {"x": 2}]
+    matrix, good, bad = transformer.transform(rows)
+    expected = one.preprocess(pd.DataFrame({"x": [0.5, 1.5, 2.0]}))[1]
+    np.testing.assert_array_equal(matrix, expected)
+    assert good == [0, 1, 2] and bad == {}
+    for odd in ([{"x": [1.0, 2.0]}, {"x": 2}], [{"x": [1.0, 2.0]}, {"x": [3.0, 4.0]}]):
+        matrix, good, bad = transformer.transform(odd)
+        assert 0 in bad and "'x' should be a number" in bad[0] and matrix.shape[1] == 1
+
+
 def test_json_rows_append_the_output_fields_to_the_text_received():
     batch = ScoredBatch(ids=["1-0", "2-0"], score=np.array([0.5, 1.5]),
                         label=np.array([0, 1]), confidence=np.array([1.0, 0.75]),
