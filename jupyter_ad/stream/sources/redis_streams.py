@@ -6,6 +6,11 @@ An entry holds the event's fields directly (numbers as text are read as numbers)
 (default ``jupyter-ad-HOSTNAME``: keep it across restarts so the entries a killed process left
 pending are read again), ``claim_idle_ms`` (entries pending that long at another consumer are
 claimed; default 60000), ``start`` (where a new group starts: ``0``, the default, or ``$``).
+
+New entries are read one batch ahead: while the stream scores and writes a batch, a worker
+thread reads (XREADGROUP) and decodes the next one. That batch is pending at this consumer
+until acknowledged like any other, so a crash loses nothing (it is read again at restart) and
+memory holds at most two batches.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -93,6 +99,8 @@ class RedisSource(Source):
         self._pending_first = True  # own entries left pending by an earlier run come first
         self._last_claim = 0.0
         self.redelivered = 0
+        self._worker: ThreadPoolExecutor | None = None  # reads the next batch ahead
+        self._ahead: Future[Batch] | None = None
         redis = require("redis", "A Redis Streams source")
         self._errors = (redis.ConnectionError, redis.TimeoutError)
         try:
@@ -127,7 +135,22 @@ class RedisSource(Source):
         return list(reply[1]) if reply else []
 
     def read(self, max_events: int, timeout: float) -> Batch | None:
-        """Up to ``max_events`` events (see :meth:`Source.read`)."""
+        """Up to ``max_events`` events (see :meth:`Source.read`); once this consumer's own
+        pending entries are done, the next batch is read ahead with the same ``max_events``
+        and ``timeout`` (a stream passes the same ones every time).
+        """
+        if self._ahead is not None:  # read while the previous batch was scored
+            ahead, self._ahead = self._ahead, None
+            batch = ahead.result()  # a StreamError of the worker is raised here
+        else:
+            batch = self._read(max_events, timeout)
+        if not self._pending_first:  # own pending entries are all done: read ahead
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(1, thread_name_prefix="jupyter-ad-redis")
+            self._ahead = self._worker.submit(self._read, max_events, timeout)
+        return batch
+
+    def _read(self, max_events: int, timeout: float) -> Batch:
         entries: list[Any] = []
         if self._pending_first:
             entries = self._xread("0", max_events, None)
@@ -184,6 +207,11 @@ class RedisSource(Source):
                 raise StreamError(f"{self.name}: Redis cannot be reached ({exc}).") from exc
 
     def close(self) -> None:
-        """Flush and release what this holds."""
+        """Flush and release what this holds (a batch read ahead stays pending at this
+        consumer: the next run reads it first).
+        """
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker, self._ahead = None, None
         self._client.close()
 
