@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +155,7 @@ class RecordsTransformer:
         self._pre = pre
         self._rows = RowTransformer(pre)
         self.columns = list(pre.kinds_)
+        self._pick = operator.itemgetter(*self.columns)
         self.numeric = all(kind == "numeric" for kind in pre.kinds_.values())
 
     def transform(self, records: Sequence[Mapping[str, Any]], *, extra_columns: str = "ignore"
@@ -182,11 +184,13 @@ class RecordsTransformer:
         columns = self.columns
         if extra_columns == "error" and any(len(row) != len(columns) for row in records):
             return None  # the row-by-row path names the unknown keys
-        try:
-            raw = np.array([[row[c] for c in columns] for row in records], dtype=np.float64)
+        try:  # one C call per row picks the columns (a lone column gives a value, not a tuple)
+            raw = np.array(list(map(self._pick, records)), dtype=np.float64)
         except (KeyError, TypeError, ValueError):
             return None
-        if raw.ndim != 2:
+        if len(columns) == 1 and raw.ndim == 1:
+            raw = raw.reshape(-1, 1)
+        if raw.shape != (len(records), len(columns)):  # values that are sequences
             return None
         from jupyter_ad.errors import DataError
 

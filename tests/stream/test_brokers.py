@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,12 +50,16 @@ def test_redis_pending_entries_are_read_again_by_the_next_run(redis_server, nume
     first = RedisSource(url)
     batch = first.read(10, 0.01)
     assert list(batch.ids) == ids[:10]  # read, never acknowledged: "the process died"
+    _wait_pending(client, "ev", "g", 20)  # meanwhile the next batch was read ahead
     second = RedisSource(url)
     again = second.read(100, 0.01)
-    assert list(again.ids) == ids[:10] and second.redelivered == 10
+    assert list(again.ids) == ids[:20] and second.redelivered == 20
     second.ack(again)
     rest = second.read(100, 0.01)
-    assert list(rest.ids) == ids[10:]
+    assert list(rest.ids) == ids[20:]
+    second.ack(rest)
+    second.close()  # nothing left to read ahead: nothing stays pending
+    assert client.xpending("ev", "g")["pending"] == 0
 
 
 def test_redis_poison_and_trimmed_entries(redis_server, numeric_model, tmp_path):
@@ -71,6 +76,56 @@ def test_redis_poison_and_trimmed_entries(redis_server, numeric_model, tmp_path)
     assert [d["event_id"] for d in dead] == [bad] and "not valid JSON" in dead[0]["reason"]
     assert [r["event_id"] for r in _read_sink(client, "out")] == good
     assert client.xpending("p", "g")["pending"] == 0
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_redis_trimmed_pending_entries_are_acknowledged_and_skipped(redis_server, monkeypatch,
+                                                                     protocol):
+    """Entries deleted while pending come back without fields (re-read from "0") or among
+    XAUTOCLAIM's deleted ids; the raw replies are walked in both RESP2 and RESP3 shapes."""
+    import redis
+
+    import jupyter_ad.stream.sources.redis_streams as rs
+
+    monkeypatch.setattr(rs, "connect", lambda url: redis.Redis(port=url.port, protocol=protocol))
+    client = redis_server.client()
+    ids = _xadd_all(client, "t", numeric_frame(6, seed=24).to_dict("records")[:3])
+    ids.append(client.xadd("t", {"f0": "1.5", "f1": "x"}).decode())  # direct fields
+    ids += _xadd_all(client, "t", numeric_frame(6, seed=24).to_dict("records")[3:])
+    first = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c1"))
+    assert list(first.read(4, 0.01).ids) == ids[:4]  # read, never acknowledged
+    first.close()  # gone without acknowledging, as a killed process (its reads are over)
+    assert client.xpending("t", "g")["pending"] == 7  # the other three were read ahead
+    client.xdel("t", ids[1])
+    again = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c1"))
+    batch = again.read(10, 0.01)  # its pending entries first: the deleted one has no fields
+    assert list(batch.ids) == [ids[0], *ids[2:]] and len(batch.token) == 7
+    assert batch.records[2] == {"f0": 1.5, "f1": "x"} and batch.texts[2] is None
+    assert batch.records[0] == json.loads(client.xrange("t", ids[0], ids[0])[0][1][b"data"])
+    again.ack(batch)
+    again.close()  # nothing new was there to read ahead
+    assert client.xpending("t", "g")["pending"] == 0
+
+    more = _xadd_all(client, "t", numeric_frame(3, seed=25).to_dict("records"))
+    dying = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c3"))
+    assert list(dying.read(2, 0.01).ids) == more[:2]  # c3 takes two, reads one ahead, dies
+    dying.close()
+    assert client.xpending("t", "g")["pending"] == 3
+    client.xdel("t", more[0])
+    time.sleep(0.02)
+    other = RedisSource(parse_url(f"{redis_server.url}/t?group=g&consumer=c2&claim_idle_ms=10"))
+    claimed = other.read(10, 0.01)  # XAUTOCLAIM: the deleted entry is dropped by Redis
+    assert list(claimed.ids) == more[1:] and other.redelivered == 2
+    other.ack(claimed)
+    other.close()
+    assert client.xpending("t", "g")["pending"] == 0
+
+
+def _wait_pending(client: Any, key: str, group: str, n: int) -> None:
+    deadline = time.time() + 10
+    while client.xpending(key, group)["pending"] < n and time.time() < deadline:
+        time.sleep(0.01)
+    assert client.xpending(key, group)["pending"] == n
 
 
 def test_kafka_round_trip_on_the_mock_cluster(kafka_cluster, numeric_model):

@@ -46,13 +46,13 @@ class RedisSink(Sink):
 
     def write(self, batch: ScoredBatch) -> None:
         """Deliver the scored events (see :meth:`Sink.write`)."""
-        self._xadd(batch.json_rows())
+        self._xadd(batch.json_bytes())
 
     def write_dicts(self, rows: list[dict[str, Any]]) -> None:
         """Deliver plain dicts (see :meth:`Sink.write_dicts`)."""
-        self._xadd([_dumps(row) for row in rows])
+        self._xadd([_dumps(row).encode() for row in rows])
 
-    def _xadd(self, texts: list[str]) -> None:
+    def _xadd(self, texts: list[bytes]) -> None:
         """XADD every text as field ``data``: one packed buffer, then one reply each (the
         commands are packed here, in one pass, rather than one by one by a pipeline).
         """
@@ -62,8 +62,7 @@ class RedisSink(Sink):
                                            if self._maxlen is not None else ()), "*", "data"],
                      extra=1)
         parts: list[bytes] = []
-        for text in texts:
-            data = text.encode()
+        for data in texts:
             parts += [head, b"$%d\r\n" % len(data), data, b"\r\n"]
         pool = self._client.connection_pool
         try:
@@ -100,13 +99,14 @@ class KafkaSink(Sink):
 
     def write(self, batch: ScoredBatch) -> None:
         """Deliver the scored events (see :meth:`Sink.write`)."""
-        self._produce(list(batch.ids), batch.json_rows())
+        self._produce(list(batch.ids), batch.json_bytes())
 
     def write_dicts(self, rows: list[dict[str, Any]]) -> None:
         """Deliver plain dicts (see :meth:`Sink.write_dicts`)."""
-        self._produce([str(r.get("event_id", "")) for r in rows], [_dumps(r) for r in rows])
+        self._produce([str(r.get("event_id", "")) for r in rows],
+                      [_dumps(r).encode() for r in rows])
 
-    def _produce(self, keys: list[str], texts: list[str]) -> None:
+    def _produce(self, keys: list[str], texts: list[bytes]) -> None:
         failed: list[str] = []
 
         def done(error: Any, message: Any) -> None:
@@ -116,7 +116,7 @@ class KafkaSink(Sink):
         for key, text in zip(keys, texts, strict=True):
             while True:
                 try:
-                    self._producer.produce(self._topic, text.encode(), key.encode(),
+                    self._producer.produce(self._topic, text, key.encode(),
                                            on_delivery=done)
                     break
                 except BufferError:  # the local queue is full: let deliveries drain
