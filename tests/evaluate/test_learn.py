@@ -146,3 +146,33 @@ def test_errors(case, labels, kwargs, match):
 def test_exported():
     assert ad.learn_from_labels is learn_from_labels
     assert "learn_from_labels" in ad.__all__
+
+
+def test_marks_with_nothing_in_common_keep_the_unsupervised_ranking():
+    """Three "anomalies" drawn like every other row: nothing to learn, the ranking is kept
+    and the summary says so."""
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame(rng.normal(size=(800, 3)), columns=list("xyz"))
+    res = ad.detect(df, "iforest", random_state=0)
+    labels = np.full(len(df), np.nan)
+    labels[rng.choice(np.flatnonzero(res.rank > 200), 3, replace=False)] = 1
+    new = learn_from_labels(res, labels)
+    assert new.model.detector_.fallback_ and new.model.detector_.weight_ == 0.0
+    np.testing.assert_array_equal(new.scores, res.scores)
+    assert "kept the unsupervised ranking" in new.summary()
+
+
+def test_a_large_weight_must_halve_the_held_out_error():
+    """Weights above 2 are taken only when they halve the share of unmarked rows on the wrong
+    side of the held-out marks; a small gain is not enough."""
+    from jupyter_ad.evaluate.learn import _held_out_check
+
+    t = np.linspace(0.0, 5.0, 101)  # row 90 is marked; the 10 unmarked rows above it
+    evidence = np.zeros(101)  # (t 4.55 .. 5.0) get no evidence
+    labelled = np.array([90])
+    # held-out evidence 0.03: weight 8 lifts the mark to 4.74 (5-6 rows above), not half of 10
+    small = _held_out_check(t, evidence, np.array([0.03]), labelled, n_pos=1)
+    assert small["weight"] == 2.0 and small["re-ranked"] < small["unsupervised"]
+    # held-out evidence 0.1: weight 8 lifts it to 5.3, above every unmarked row
+    large = _held_out_check(t, evidence, np.array([0.1]), labelled, n_pos=1)
+    assert large["weight"] == 8.0 and large["re-ranked"] == 0.0
