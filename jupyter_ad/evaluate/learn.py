@@ -125,13 +125,15 @@ class ReRankedDetector(BaseDetector):
             # neighbours are not taken for normal: they may be more of the same kind
             near = NearestNeighbors(n_neighbors=1).fit(z[pos]).kneighbors(z[pseudo])[0][:, 0]
             pseudo = pseudo[near > _bandwidth(z, rng)]
-        self.forest_ = self._forest(z, pos, neg, pseudo)
-        oob = self.forest_.oob_decision_function_[:, 1]
         self.n_pseudo_normals_ = int(pseudo.size)
-        evidence = self._evidence(z)
-        held = oob[: labelled.size]
-        held = np.where(np.isnan(held), evidence[labelled], held)
         self.n_labelled_ = {"anomalies": int(pos.size), "normals": int(neg.size)}
+        self.forest_: ExtraTreesClassifier | None = None
+        evidence, held = np.zeros(len(z)), np.zeros(labelled.size)
+        if neg.size + pseudo.size:  # else nothing to tell the marks from: weight 0 below
+            self.forest_ = self._forest(z, pos, neg, pseudo)
+            evidence = self._evidence(z)
+            held = self.forest_.oob_decision_function_[: labelled.size, 1]
+            held = np.where(np.isnan(held), evidence[labelled], held)
         self.check_ = _held_out_check(t, evidence, held, labelled, pos.size)
         self.weight_ = self.check_["weight"]
         self.fallback_ = self.weight_ == 0.0  # the marks support no better ranking: keep it
@@ -167,6 +169,7 @@ class ReRankedDetector(BaseDetector):
 
     def _evidence(self, z: np.ndarray) -> np.ndarray:
         """The classifier's probability that a row is like the marked anomalies (0..1)."""
+        assert self.forest_ is not None
         return np.asarray(self.forest_.predict_proba(z)[:, 1])
 
     def _score(self, X: np.ndarray) -> np.ndarray:
@@ -265,6 +268,9 @@ def learn_from_labels(result: ScoredResult, labels: Any = None, *,
         note = ("Labels: kept the unsupervised ranking; no weight of the marks' evidence put "
                 "fewer unmarked rows on the wrong side of the held-out marks "
                 f"({check['unsupervised']:.3%} unsupervised).")
+        if detector.forest_ is None:
+            note = ("Labels: kept the unsupervised ranking; no unmarked row is unlike the marks "
+                    "enough to learn from (the table is too small, or the marks too many).")
     else:
         rule = resolve_threshold(detector.decision_scores_, top_k=min(n_flag, len(y)))
         note = (f"Labels: re-ranked by {detector.n_labelled_['anomalies']} anomal"

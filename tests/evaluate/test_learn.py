@@ -176,3 +176,18 @@ def test_a_large_weight_must_halve_the_held_out_error():
     # held-out evidence 0.1: weight 8 lifts it to 5.3, above every unmarked row
     large = _held_out_check(t, evidence, np.array([0.1]), labelled, n_pos=1)
     assert large["weight"] == 8.0 and large["re-ranked"] == 0.0
+
+
+def test_marks_with_no_row_unlike_them_keep_the_ranking():
+    """Every row marked an anomaly: there is nothing to tell the marks from, so no classifier
+    is fitted; the result keeps the unsupervised scores, says why, and its model still scores
+    and pickles."""
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(rng.normal(size=(12, 3)), columns=list("abc"))
+    res = ad.detect(df, "iforest", random_state=0)
+    new = learn_from_labels(res, np.ones(12))
+    assert new.model.detector_.forest_ is None and new.model.detector_.fallback_
+    np.testing.assert_array_equal(new.scores, res.scores)
+    assert "no unmarked row is unlike the marks" in new.summary()
+    again = pickle.loads(pickle.dumps(new.model))
+    np.testing.assert_allclose(again.score_samples(df), res.model.score_samples(df))
