@@ -81,3 +81,24 @@ def test_adwin_finds_a_rate_change_and_stays_quiet_otherwise():
              for i in range(200)]
     first = found.index(True)
     assert 100 <= first < 130 and w.mean() > 0.1
+
+
+@pytest.mark.parametrize("kind", ["normal", "few values", "rounded"])
+def test_the_compiled_ks_statistic_equals_scipys(kind):
+    """The merge-pass statistic, ties included, equals scipy's on samples of unequal sizes."""
+    from scipy.stats import ks_2samp
+
+    from jupyter_ad.stream.drift._ks_kernel import ks_statistic
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n, m = rng.integers(2, 400, 2)
+        if kind == "normal":
+            a, b = rng.normal(size=n), rng.normal(0.2, size=m)
+        elif kind == "few values":
+            a, b = rng.integers(0, 4, n).astype(float), rng.integers(0, 5, m).astype(float)
+        else:
+            a, b = np.round(rng.normal(size=n), 1), np.round(rng.normal(0.1, size=m), 1)
+        a.sort()
+        b.sort()
+        assert ks_statistic(a, b) == pytest.approx(ks_2samp(a, b).statistic, abs=1e-12)

@@ -75,10 +75,10 @@ def _ks(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
     """
     from scipy.special import kolmogorov
 
-    both = np.concatenate([ref, cur])
-    gap = np.abs(np.searchsorted(ref, both, side="right") / ref.size
-                 - np.searchsorted(cur, both, side="right") / cur.size)
-    d = float(gap.max())
+    from jupyter_ad.stream.drift._ks_kernel import ks_statistic
+
+    d = float(ks_statistic(np.ascontiguousarray(ref, dtype=np.float64),
+                           np.ascontiguousarray(cur, dtype=np.float64)))
     en = ref.size * cur.size / (ref.size + cur.size)
     return d, float(min(1.0, kolmogorov(d * np.sqrt(en))))
 
