@@ -191,3 +191,12 @@ def test_marks_with_no_row_unlike_them_keep_the_ranking():
     assert "no unmarked row is unlike the marks" in new.summary()
     again = pickle.loads(pickle.dumps(new.model))
     np.testing.assert_allclose(again.score_samples(df), res.model.score_samples(df))
+
+
+def test_the_evidence_is_the_forests_predict_proba(learned):
+    """The tree-by-tree evidence (the fast path of single rows) equals scikit-learn's
+    ``predict_proba`` of the fitted forest."""
+    detector = learned.model.detector_
+    z = detector._standardise(np.asarray(learned.features, dtype=np.float64))
+    np.testing.assert_allclose(detector._evidence(z),
+                               detector.forest_.predict_proba(z)[:, 1], atol=1e-12)
