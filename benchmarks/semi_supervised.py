@@ -8,7 +8,8 @@ measured on the *unlabelled* rows only and averaged over the seeds. Prints one l
 and the means; the target is at least +20% relative mean AP.
 
 ``--ablation`` also prints the re-ranking at each fixed weight of the evidence (1, 2, 4, 8),
-computed from the fitted re-ranker, next to the weight its held-out check chose.
+computed from the fitted re-ranker, next to the learned scores (whose weight the held-out
+check chose).
 
 Run: ``python benchmarks/semi_supervised.py [--ablation]``
 """

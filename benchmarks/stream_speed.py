@@ -152,7 +152,7 @@ def latency(model: Any, features: int, rate: float, seconds: float) -> dict[str,
         now = time.perf_counter()
         delays.extend(now - r["t0"] for r in scored.records)
 
-    ad.stream(events(), model, sink=sink, batch_size=2000, max_latency_ms=1,
+    ad.stream(events(), model, sink=sink, batch_size=1000, max_latency_ms=1,
               drift_every=0).join()
     values = np.asarray(delays) * 1000.0
     return {"events": float(n), "p50_ms": float(np.percentile(values, 50)),
