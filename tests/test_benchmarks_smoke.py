@@ -71,18 +71,27 @@ def test_default_selection_choice_and_leave_one_file_out():
 
     files = [f"f{i}" for i in range(4)]
     auc = pd.DataFrame({"pyod IForest (bar)": [0.70] * 4,
-                        "cheap": [0.70, 0.71, 0.69, 0.70],     # not +0.02: never chosen
-                        "good": [0.74, 0.73, 0.72, 0.60],      # clears the bar without f3
-                        "best": [0.80, 0.80, 0.80, 0.80]}, index=files)
-    ap = pd.DataFrame({"iforest": [0.5], "cheap": [0.6], "good": [0.6], "best": [0.6]},
-                      index=["cards0"])
+                        "weak": [0.70, 0.71, 0.69, 0.70],
+                        "spiky": [0.99, 0.99, 0.99, 0.55],     # best mean, far off on f3
+                        "steady": [0.86, 0.86, 0.86, 0.86],    # never more than 0.13 off
+                        "twin": [0.86, 0.86, 0.86, 0.86]}, index=files)
+    ap = pd.DataFrame({"iforest": [0.5], "weak": [0.6], "spiky": [0.6], "steady": [0.6],
+                       "twin": [0.6]}, index=["cards0"])
     names = sel.eligible(ap)
-    assert names == ["iforest", "cheap", "good", "best"]
-    assert sel.choose(auc, ["cheap", "good", "best"]) == "best"  # good: mean 0.6975 < 0.72
-    lofo = sel.leave_one_file_out(auc, ["cheap", "good", "best"])
-    assert lofo.loc["f3", "choice"] == "good" and lofo.loc["f3", "held_out_auc"] == 0.60
-    worse_ap = ap.assign(good=0.3)
-    assert "good" not in sel.eligible(worse_ap)
+    assert names == ["iforest", "weak", "spiky", "steady", "twin"]
+    cands = ["weak", "spiky", "steady", "twin"]
+    assert sel.regret(auc, cands).loc["f3", "spiky"] == pytest.approx(0.31)
+    assert sel.choose(auc, cands) == "steady"  # smallest worst regret; "twin" ties, listed later
+    assert sel.OTHER_RULES["best mean"](auc, cands) == "spiky"
+    lofo = sel.leave_one_file_out(auc, cands)
+    # without f3, spiky is never off: chosen, and scored on the file it fails
+    assert lofo.loc["f3", "choice"] == "spiky" and lofo.loc["f3", "held_out_auc"] == 0.55
+    assert (lofo.drop(index="f3")["choice"] == "steady").all()
+    table = sel.rules_table(auc, cands)
+    assert "| smallest worst regret (the rule) | `steady` |" in table
+    assert table.count("\n| ") == 1 + len(sel.OTHER_RULES)  # the rule, then the others
+    worse_ap = ap.assign(spiky=0.3)
+    assert "spiky" not in sel.eligible(worse_ap)
 
 
 def test_feedback_benchmark_never_hurts_top_of_ranking_marks_on_card_tables():

@@ -118,7 +118,15 @@ def test_labelled_normal_rows_go_down(case, learned):
     with_normal = labels.copy()
     with_normal[top] = 0
     new = learn_from_labels(res, with_normal)
-    assert new.rank[top] > learned.rank[top]
+    assert res.rank[top] == 1 and new.rank[top] > 1 and new.rank[top] >= learned.rank[top]
+    row = np.asarray(res.features, dtype=float)[top:top + 1]
+
+    def evidence(result):
+        det = result.model.detector_
+        return float(det._evidence(det._standardise(row))[0])
+
+    assert evidence(new) <= evidence(learned)  # told it is normal: not more like the marks
+    assert evidence(new) < 0.05
 
 
 def test_series_labels_are_aligned_on_the_index(case, learned):
@@ -176,6 +184,23 @@ def test_a_large_weight_must_halve_the_held_out_error():
     # held-out evidence 0.1: weight 8 lifts it to 5.3, above every unmarked row
     large = _held_out_check(t, evidence, np.array([0.1]), labelled, n_pos=1)
     assert large["weight"] == 8.0 and large["re-ranked"] == 0.0
+
+
+def test_a_weight_needs_most_marks_to_agree():
+    """A lower mean error is not enough when it comes from one mark: under weight 1 mark A
+    (row 90) climbs above all 10 rows over it while mark B (row 80) drops 3 places (rows 77-79
+    have evidence, B has none), so the mean error falls (14.5 -> 11 rows) with one mark better
+    and one worse: noise, weight 0. A third mark that also climbs makes it two against one."""
+    from jupyter_ad.evaluate.learn import _held_out_check
+
+    t = np.linspace(0.0, 5.0, 101)
+    evidence = np.zeros(101)
+    evidence[75:80] = 0.2
+    split = _held_out_check(t, evidence, np.array([0.5, 0.0]), np.array([90, 80]), n_pos=2)
+    assert split["weight"] == 0.0
+    two_to_one = _held_out_check(t, evidence, np.array([0.5, 0.0, 0.5]),
+                                 np.array([90, 80, 60]), n_pos=3)
+    assert two_to_one["weight"] > 0 and two_to_one["re-ranked"] < two_to_one["unsupervised"]
 
 
 def test_marks_with_no_row_unlike_them_keep_the_ranking():
