@@ -9,8 +9,9 @@ robust z-score and a logarithmic squash ``sign(z) * log(1 + |z|)``.
   distance to all rows: anomalies, rare in the sample, stop shielding each other (on the 22
   ADBench files, fit-all, seeds 0-2: mean ROC-AUC 0.821 with ``k = 20`` of ``m = 512``, alone
   or beside ``iforest`` (0.817 beside it with 10 of 256, 0.804 with 5 of 128), against
-  0.72-0.74 for PyOD's exact ``k = 5`` search; see ``docs/benchmarks.md``). The cost is ``O(n * m * d)``: linear in the
-  rows, and a fixed ``O(m * d)`` per new row (a few microseconds).
+  0.72-0.74 for PyOD's exact ``k = 5`` search; see ``docs/benchmarks.md``). The cost is
+  ``O(n * m * d)``: linear in the rows, and a fixed ``O(m * d)`` per new row (a few
+  microseconds).
 * **Squashed distances.** With robust z-scores alone, a heavy-tailed column (amounts spanning
   four orders of magnitude) decides every distance by itself; the squash keeps each value's
   order and sign but lets ``z = 300`` count about twice ``z = 15``, not twenty times. On mixed
