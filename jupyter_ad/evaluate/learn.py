@@ -18,15 +18,15 @@ returns a new result whose score of a row is
    to their 20th neighbour (they may be more of the same kind). Features are the model's
    preprocessed columns, robustly standardised (median, IQR; clipped at +-10).
 3. ``weight`` from 0, 1, 2, 4, 8, **chosen on the marks themselves**: each marked row gets its
-   out-of-bag ``p`` (from the trees that did not learn from it), and the weight that leaves
-   the fewest unmarked rows on the wrong side of the marks (above a marked anomaly, below a
-   marked normal row) wins; the smallest wins ties. A weight is only taken when more marks
-   move to a better place under it than to a worse one (two marks, one up five places and one
-   down two, are noise: on a card table that cost 2% AP), and a weight above 2 must halve the
-   error: marks from the top of the ranking hardly tell weights apart, and a large weight then
-   re-orders the top on noise (on the card tables it cost up to 11% AP). Weight 0 means the
-   marks support no better ranking: the result keeps the unsupervised scores, and its
-   ``summary()`` says so (``model.labels_note_``).
+   out-of-bag ``p`` (from the trees that did not learn from it), and the weight that leaves the
+   fewest unmarked rows on the wrong side of the marks (above a marked anomaly, below a marked
+   normal row) wins; the smallest wins ties. A weight is only taken when more marks move to a
+   better place under it than to a worse one, or when it cuts that error by a tenth (two marks,
+   one up five places and one down two, are noise: on a card table that cost 2% AP), and a
+   weight above 2 must halve the error: marks from the top of the ranking hardly tell weights
+   apart, and a large weight then re-orders the top on noise (on the card tables it cost up to
+   11% AP). Weight 0 means the marks support no better ranking: the result keeps the
+   unsupervised scores, and its ``summary()`` says so (``model.labels_note_``).
 
 Measured (``benchmarks/feedback.py``, ``docs/benchmarks.md``): no table is made worse by more
 than 2% under any marking pattern; random marks lift AP on the ADBench files by a quarter or
@@ -66,6 +66,8 @@ _BANDWIDTH_SAMPLE = 1000
 #: weights of the evidence (0..1) against the tail surprisal (0 .. log n); 0 = unsupervised
 _WEIGHTS = (0.0, 1.0, 2.0, 4.0, 8.0)
 _FREE_WEIGHT = 2.0
+#: without most marks agreeing, a weight must cut the held-out error by this share
+_CLEAR_GAIN = 0.1
 
 
 class ReRankedDetector(BaseDetector):
@@ -209,7 +211,8 @@ def _held_out_check(t: np.ndarray, evidence: np.ndarray, held: np.ndarray,
     label: mean share of unlabelled rows on the wrong side of each labelled row (above a
     labelled anomaly, below a labelled normal row), by the unsupervised score (weight 0) and
     by ``t + weight * evidence`` for the best of :data:`_WEIGHTS` (the smallest on ties) among
-    those under which more labelled rows move to a better place than to a worse one.
+    those under which more labelled rows move to a better place than to a worse one, or the
+    error falls by :data:`_CLEAR_GAIN` or more.
 
     ``held`` is each labelled row's out-of-bag evidence: from the trees that did not learn
     from it. Every labelled row counts once (weighting the classes alike made the few
@@ -230,9 +233,11 @@ def _held_out_check(t: np.ndarray, evidence: np.ndarray, held: np.ndarray,
     tried = {w: float(e.mean()) for w, e in each.items()}
 
     def agreed(weight: float) -> bool:
-        # more labelled rows end up on a better side than on a worse one: with two marks, one
-        # moving up 5 places while the other drops 2 is noise, not evidence (it cost 2% AP)
-        return bool((each[weight] < each[0.0]).sum() > (each[weight] > each[0.0]).sum())
+        # more labelled rows end up on a better side than on a worse one, or the error falls by
+        # a tenth or more: with two marks, one moving up 5 places while the other drops 2 is
+        # noise, not evidence (it cost 2% AP on a card table)
+        better = (each[weight] < each[0.0]).sum() > (each[weight] > each[0.0]).sum()
+        return bool(better or tried[weight] <= (1.0 - _CLEAR_GAIN) * tried[0.0])
 
     # a weight above _FREE_WEIGHT must halve the held-out error: marks from the top of the
     # ranking hardly tell weights apart, and a large one then re-orders the top on noise
@@ -285,8 +290,9 @@ def learn_from_labels(result: ScoredResult, labels: Any = None, *,
     if detector.fallback_:  # the marks could not support a better ranking: keep the old one
         rule = old.threshold_rule_
         note = ("Labels: kept the unsupervised ranking; no weight of the marks' evidence put "
-                "fewer unmarked rows on the wrong side of the held-out marks "
-                f"({check['unsupervised']:.3%} unsupervised).")
+                "clearly fewer unmarked rows on the wrong side of the held-out marks (most "
+                "marks better placed, or a tenth fewer rows; "
+                f"{check['unsupervised']:.3%} unsupervised).")
         if detector.forest_ is None:
             note = ("Labels: kept the unsupervised ranking; no unmarked row is unlike the marks "
                     "enough to learn from (the table is too small, or the marks too many).")
