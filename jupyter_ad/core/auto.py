@@ -29,11 +29,11 @@ constant): the pair is never more than 0.057 behind the best candidate on any fi
 the cheapest candidate above IForest + 0.02, would now pick ``sampled_knn`` alone (the same
 mean, cheaper, but with those losses and a lower AP on the card tables), and "best mean" flips
 between the two near-tied candidates (0.797 held out). 256 reference rows and ``k = 10`` (the
-default until 2026-12-07) give 0.817 beside ``iforest``, at half the k-NN cost. On the card-
-transaction tables (:func:`jupyter_ad.datasets.load_card_transactions`, seeds 0-2) its AP is
-0.72-0.77 against 0.66-0.73 for ``iforest`` alone. Adding ``copod`` raises AP on the card tables
-but lowers it on the demo transactions; the k-NN member without the squash drops AP on the card
-tables to about 0.5.
+default until 2026-12-07) give 0.817 beside ``iforest``, at half the k-NN cost. On the
+card-transaction tables (:func:`jupyter_ad.datasets.load_card_transactions`, seeds 0-2) its AP
+is 0.72-0.77 against 0.66-0.73 for ``iforest`` alone. Adding ``copod`` raises AP on the card
+tables but lowers it on the demo transactions; the k-NN member without the squash drops AP on
+the card tables to about 0.5.
 """
 
 from __future__ import annotations

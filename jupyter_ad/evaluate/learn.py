@@ -36,8 +36,8 @@ about the kinds it ranks low; even a weight picked with the true labels gained o
 
 Everything the new score needs is kept in a :class:`ReRankedDetector` that wraps the original
 detector, so ``new_result.model.score(rows)`` scores new rows the same way, one at a time or in
-a batch (``score_one`` about 1.4 ms: the forest's 100 trees), and the model saves and loads like any
-other.
+a batch (``score_one`` about 1.4 ms: the forest's 100 trees), and the model saves and loads
+like any other.
 """
 
 from __future__ import annotations
@@ -289,13 +289,14 @@ def learn_from_labels(result: ScoredResult, labels: Any = None, *,
     check = detector.check_
     if detector.fallback_:  # the marks could not support a better ranking: keep the old one
         rule = old.threshold_rule_
-        note = ("Labels: kept the unsupervised ranking; no weight of the marks' evidence put "
-                "clearly fewer unmarked rows on the wrong side of the held-out marks (most "
-                "marks better placed, or a tenth fewer rows; "
-                f"{check['unsupervised']:.3%} unsupervised).")
         if detector.forest_ is None:
             note = ("Labels: kept the unsupervised ranking; no unmarked row is unlike the marks "
                     "enough to learn from (the table is too small, or the marks too many).")
+        else:
+            note = ("Labels: kept the unsupervised ranking; no weight of the marks' evidence "
+                    "put clearly fewer unmarked rows on the wrong side of the held-out marks "
+                    "(most marks better placed, or a tenth fewer rows; "
+                    f"{check['unsupervised']:.3%} unsupervised).")
     else:
         rule = resolve_threshold(detector.decision_scores_, top_k=min(n_flag, len(y)))
         note = (f"Labels: re-ranked by {detector.n_labelled_['anomalies']} anomal"
