@@ -146,6 +146,7 @@ function render({ model, el }) {
     [["error"], () => slots.error.replaceChildren(
       ...(model.get("error") ? [h("div", { class: "jad-error", text: model.get("error") })] : []))],
   ];
+  const listeners = [];
   for (const [names, draw] of sections) {
     // the kernel re-sends equal values on every refresh; skip those
     let last = null;
@@ -155,9 +156,13 @@ function render({ model, el }) {
       last = now;
       draw();
     };
-    for (const name of names) model.on(`change:${name}`, redraw);
+    for (const name of names) listeners.push([`change:${name}`, redraw]);
     redraw();
   }
+  for (const [event, fn] of listeners) model.on(event, fn);
+
+  // a view removed (cell cleared, output re-rendered) stops listening, as the other panels do
+  return () => { for (const [event, fn] of listeners) model.off(event, fn); };
 }
 
 export default { render };

@@ -20,12 +20,13 @@ function state(extra = {}) {
 
 let el;
 let model;
+let cleanup;
 beforeEach(() => {
   document.body.replaceChildren();
   el = document.createElement("div");
   document.body.appendChild(el);
   model = new FakeModel(state());
-  widget.render({ model, el });
+  cleanup = widget.render({ model, el });
 });
 
 const press = (node, button = 0) =>
@@ -71,4 +72,12 @@ test("the explanation, drift and error sections show what the kernel sends", () 
   assert.equal(el.querySelector(".jad-error"), null);
   model.set("error", "KeyError: 'amount'");
   assert.equal(el.querySelector(".jad-error").textContent, "KeyError: 'amount'");
+});
+
+test("a removed view stops listening to the model", () => {
+  const before = el.querySelector('.jad-kpi[data-kpi="scored"] .jad-kpi-value').textContent;
+  cleanup();
+  model.set("stats", { ...state().stats, scored: 9999 });
+  assert.equal(el.querySelector('.jad-kpi[data-kpi="scored"] .jad-kpi-value').textContent, before);
+  assert.ok([...model.handlers.values()].every((fns) => fns.length === 0));
 });
