@@ -104,3 +104,6 @@ def test_feedback_benchmark_never_hurts_top_of_ranking_marks_on_card_tables():
     assert (table["change"] >= -0.02).all(), table
     text = feedback.report(table)
     assert "| cards (3) | top 20 of 40 |" in text and "runs |" in text
+    # what every label buys, for reference: learned from all labels, the ranking is better
+    assert (table["ap_every_label"] > table["ap_unsupervised"]).all(), table
+    assert "What every label buys" in text and "| cards0 |" in text.split("every label buys")[1]

@@ -210,6 +210,65 @@ def test_a_weight_needs_most_marks_to_agree_or_a_clear_gain():
     assert clear["re-ranked"] <= (1 - _CLEAR_GAIN) * clear["unsupervised"]
 
 
+def test_marks_of_both_kinds_decide_by_their_pairs():
+    """Marks from the top of the ranking: anomalies at rows 95 and 90, a normal row at 93
+    ranked between them. Held-out evidence 0.3 for the anomalies and 0 for the normal row:
+    weight 1 orders all pairs right where the unsupervised score orders half, so the pairs
+    pick the smallest weight that does, even though the unmarked rows above the marks
+    (with evidence of their own) do not fall."""
+    from jupyter_ad.evaluate.learn import _held_out_check
+
+    t = np.linspace(0.0, 5.0, 101)
+    evidence = np.full(101, 0.3)
+    labelled = np.array([95, 90, 93])
+    found = _held_out_check(t, evidence, np.array([0.3, 0.3, 0.0]), labelled, n_pos=2)
+    assert found["rule"] == "pairs" and found["weight"] == 1.0
+    assert found["pairs unsupervised"] == 0.5 and found["pairs re-ranked"] == 1.0
+    # the same marks with no evidence to tell them apart: the pairs cannot decide, the
+    # unmarked rows do (and find nothing either)
+    same = _held_out_check(t, evidence, np.array([0.3, 0.3, 0.3]), labelled, n_pos=2)
+    assert same["rule"] == "unmarked rows" and same["weight"] == 0.0
+
+
+def test_a_large_weight_by_the_pairs_must_not_add_rows_above_the_marks():
+    """Marked anomalies at rows 97 and 96 (t 4.85, 4.80) with held-out evidence 0.02, a marked
+    normal row above them at 99 (t 4.95): only weight 8 (+0.16) orders the pairs right. With
+    20 low-scoring unmarked rows of evidence 0.9, weight 8 would also lift them above the
+    marked anomalies, so it is refused and the ranking kept; without them it is taken."""
+    from jupyter_ad.evaluate.learn import _held_out_check
+
+    t = np.linspace(0.0, 5.0, 101)
+    evidence = np.zeros(101)
+    evidence[10:30] = 0.9  # unmarked rows that look like the marks but score low
+    labelled = np.array([97, 96, 99])  # anomalies, then the normal row above them
+    held = np.array([0.02, 0.02, 0.0])
+    refused = _held_out_check(t, evidence, held, labelled, n_pos=2)
+    assert refused["pairs unsupervised"] == 0.0 and refused["weight"] == 0.0
+    evidence[10:30] = 0.0
+    taken = _held_out_check(t, evidence, held, labelled, n_pos=2)
+    assert taken["rule"] == "pairs" and taken["weight"] == 8.0
+    assert taken["pairs re-ranked"] == 1.0
+
+
+def test_normal_marks_from_the_top_go_through_the_pairs_and_the_summary(case):
+    """A reviewer's marks: three of the clustered anomalies and the three highest-scoring
+    (benign) rows marked normal. The weight is chosen by the marks' pairs, the summary says
+    so with both shares, and AP on the unmarked rows rises."""
+    _, y, res, _ = case
+    scores = np.asarray(res.scores)
+    top_normals = [i for i in np.argsort(-scores) if y[i] == 0][:3]
+    labels = np.full(len(y), np.nan)
+    labels[[0, 1, 2]] = 1
+    labels[top_normals] = 0
+    new = learn_from_labels(res, labels)
+    check = new.model.detector_.check_
+    assert check["rule"] == "pairs" and check["pairs re-ranked"] > check["pairs unsupervised"]
+    assert "(anomaly, normal) pairs right" in new.summary()
+    free = np.isnan(labels)
+    assert average_precision_score(y[free], np.asarray(new.scores)[free]) > \
+        2 * average_precision_score(y[free], scores[free])
+
+
 def test_marks_with_no_row_unlike_them_keep_the_ranking():
     """Every row marked an anomaly: there is nothing to tell the marks from, so no classifier
     is fitted; the result keeps the unsupervised scores, says why, and its model still scores
