@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator, OutlierMixin
 
 from jupyter_ad.core.building import build_for, resolve_algorithm, timed
 from jupyter_ad.core.detectors.base import BaseDetector
+from jupyter_ad.core.pages import with_ordinary_pages
 from jupyter_ad.core.params import check_params
 from jupyter_ad.core.result import DetectionResult
 from jupyter_ad.core.thresholds import ThresholdRule, resolve_threshold, warn_if_most_flagged
@@ -166,6 +167,7 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
             detector._check_members()
         return options
 
+    @with_ordinary_pages
     def fit_detect(self, X: Any) -> DetectionResult:
         """Fit on ``X`` and return the :class:`DetectionResult` of the training rows."""
         options = self.check_options()
@@ -279,6 +281,7 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         X, report = self.preprocessor_.transform_with_report(frame, extra_columns=extra_columns)
         return frame, X, report
 
+    @with_ordinary_pages
     def score_samples(self, X: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Anomaly scores of the rows of ``X`` (higher = more anomalous)."""
         monitor = self.__dict__.get("_monitor")
@@ -298,6 +301,7 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         return (self.score_samples(X, extra_columns=extra_columns) > self.threshold_).astype(
             np.int64)
 
+    @with_ordinary_pages
     def score(self, X: Any, y: Any = None, *, extra_columns: str = "error") -> DetectionResult:
         """Score new rows with the fitted model; returns a result for these rows only.
 
