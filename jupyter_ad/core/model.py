@@ -281,7 +281,6 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         X, report = self.preprocessor_.transform_with_report(frame, extra_columns=extra_columns)
         return frame, X, report
 
-    @with_ordinary_pages
     def score_samples(self, X: Any, *, extra_columns: str = "error") -> np.ndarray:
         """Anomaly scores of the rows of ``X`` (higher = more anomalous)."""
         monitor = self.__dict__.get("_monitor")
@@ -301,7 +300,6 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
         return (self.score_samples(X, extra_columns=extra_columns) > self.threshold_).astype(
             np.int64)
 
-    @with_ordinary_pages
     def score(self, X: Any, y: Any = None, *, extra_columns: str = "error") -> DetectionResult:
         """Score new rows with the fitted model; returns a result for these rows only.
 

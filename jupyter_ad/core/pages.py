@@ -1,18 +1,18 @@
-"""Ordinary memory pages while the library fits and scores (Linux).
+"""Ordinary memory pages while the library fits a model (Linux).
 
 NumPy asks Linux for transparent huge pages (``madvise(MADV_HUGEPAGE)``) for every array of
 4 MB or more. Where ``/sys/kernel/mm/transparent_hugepage/defrag`` is ``madvise`` (the default
 of Debian and Ubuntu) and memory is fragmented, the first write to such an array can stall
 while the kernel compacts memory (NumPy issue 31590). On the 2-core reference machine after
 16 hours of uptime, ``ad.detect`` on 1,000,000 x 20 took 2.8-3.3 s on its first call with the
-advice and 1.0 s without; on 10,000,000 x 20, 24.9 s against 7.8 s. Without the advice the
-calls after the first can be slower (0.95 against 0.70 s at 1,000,000 rows): a stall of
-seconds weighs more than that.
+advice and 1.0 s without; on 10,000,000 x 20, 24.9 s against 7.3 s.
 
-:func:`ordinary_pages` switches NumPy's advice off while the library fits or scores a batch,
-and back to what it was afterwards, so the rest of the process keeps NumPy's behaviour. It
-does nothing when ``NUMPY_MADVISE_HUGEPAGE`` is set (the user has chosen) or when this NumPy
-has no switch.
+:func:`ordinary_pages` switches NumPy's advice off while the library fits (``fit``,
+``fit_detect``, ``ad.detect``), and back to what it was afterwards, so the rest of the process
+keeps NumPy's behaviour. Batch scoring keeps the advice: a model scores batches again and
+again, and once huge pages are free they are faster (1,000,000 rows scored in 0.39-0.54 s with
+them, 0.57-0.69 s without). It does nothing when ``NUMPY_MADVISE_HUGEPAGE`` is set (the user
+has chosen) or when this NumPy has no switch.
 """
 
 from __future__ import annotations
