@@ -87,7 +87,7 @@ _WEIGHTS = (0.0, 1.0, 2.0, 4.0, 8.0)
 _FREE_WEIGHT = 2.0
 #: without most marks agreeing, a weight must cut the held-out error by this share
 _CLEAR_GAIN = 0.1
-#: ... or more marks must move up than down by more than chance: a sign test at 2 sigmas
+#: ... or a majority of the marks moving up, by more than chance: a sign test at 2 sigmas
 _SIGN_SIGMAS = 2.0
 
 
@@ -263,22 +263,21 @@ def _held_out_check(t: np.ndarray, evidence: np.ndarray, held: np.ndarray,
 
     each = {w: wrong(w) for w in _WEIGHTS}
     tried = {w: float(e.mean()) for w, e in each.items()}
+    # the share of unlabelled rows above the labelled anomalies. The relative tests below look
+    # at it alone: a labelled normal row at the top has nearly every unlabelled row below it
+    # under any weight, and would only dilute them
+    lifted = {w: float(each[w][:n_pos].mean()) for w in _WEIGHTS}
     found: dict[str, Any] = {"unsupervised": tried[0.0]}
     if 0 < n_pos < labelled.size:
         right = {w: _pairs_in_order(t[labelled] + w * held, is_pos) for w in _WEIGHTS}
         found.update({"pairs unsupervised": right[0.0]})
-        # unlabelled rows above the labelled anomalies: a large weight must not add to them
-        above = {w: float(each[w][:n_pos].mean()) for w in _WEIGHTS}
+        # a large weight must not add unlabelled rows above the labelled anomalies
         better = [w for w in _WEIGHTS if w > 0 and right[w] > right[0.0] and (
-            w <= _FREE_WEIGHT or above[w] < above[0.0])]
+            w <= _FREE_WEIGHT or lifted[w] < lifted[0.0])]
         if better:
             weight = max(better, key=lambda w: (right[w], -w))
             return {**found, "weight": weight, "rule": "pairs", "re-ranked": tried[weight],
                     "pairs re-ranked": right[weight]}
-
-    # the relative tests look at the labelled anomalies alone: a labelled normal row at the
-    # top has nearly every unlabelled row below it under any weight, and would only dilute them
-    lifted = {w: float(each[w][:n_pos].mean()) for w in _WEIGHTS}
 
     def agreed(weight: float) -> bool:
         # more labelled rows end up on a better side than on a worse one, by more than chance
@@ -360,7 +359,8 @@ def learn_from_labels(result: ScoredResult, labels: Any = None, *,
                      f"({check['pairs unsupervised']:.0%} unsupervised), nor ")
             note = ("Labels: kept the unsupervised ranking; no weight of the marks' evidence "
                     f"{pairs}put clearly fewer unmarked rows on the wrong side of the held-out "
-                    "marks (most marks better placed, or a tenth fewer rows; "
+                    "marks (a majority of the marks better placed beyond chance, or a tenth "
+                    "fewer rows above the marked anomalies; "
                     f"{check['unsupervised']:.3%} unsupervised).")
     else:
         rule = resolve_threshold(detector.decision_scores_, top_k=min(n_flag, len(y)))
