@@ -14,8 +14,8 @@ Tables: the card transactions (:func:`jupyter_ad.datasets.load_card_transactions
 seeds 0, 1, 2), the demo transactions (:func:`jupyter_ad.datasets.load_transactions`, 5,000
 rows, seeds 0, 1, 2: 2% anomalies, nearly all of the 40 highest-scoring rows among them) and,
 when ``../shared`` (or ``$JUPYTER_AD_SHARED``) holds them, the ADBench files (over 50,000 rows
-subsampled to 50,000, seed 0). The bars (issue 14): on no table may AP fall
-by more than 2%; on the card tables, ``top 20 of 40`` should lift AP by 20% or more.
+subsampled to 50,000, seed 0). The bars (issue 14): on no table may AP fall by more than 2%; on
+the card tables, ``top 20 of 40`` should lift AP by 20% or more.
 
 For the card tables the report also gives what *every* label buys: the AP of extra-trees trained
 on all the labels (5-fold cross-validated, on the model's preprocessed features) against the
@@ -85,7 +85,7 @@ def tables(cards_only: bool, rows: int = 20_000) -> Iterator[tuple[str, str, obj
         yield "cards", f"cards{seed}", frame.drop(columns="is_fraud"), \
             frame["is_fraud"].to_numpy()
     if not cards_only:
-        for seed in (0, 1, 2):  # the bundled demo table, larger: its top 40 are all anomalies
+        for seed in (0, 1, 2):  # the bundled demo table, larger: its top 40 nearly all anomalies
             frame = ad.datasets.load_transactions(5_000, random_state=seed)
             yield "demo", f"demo{seed}", frame.drop(columns="is_anomaly"), \
                 frame["is_anomaly"].to_numpy()

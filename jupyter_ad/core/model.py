@@ -21,7 +21,7 @@ from sklearn.base import BaseEstimator, OutlierMixin
 
 from jupyter_ad.core.building import build_for, resolve_algorithm, timed
 from jupyter_ad.core.detectors.base import BaseDetector
-from jupyter_ad.core.pages import with_ordinary_pages
+from jupyter_ad.core.pages import ordinary_pages
 from jupyter_ad.core.params import check_params
 from jupyter_ad.core.result import DetectionResult
 from jupyter_ad.core.thresholds import ThresholdRule, resolve_threshold, warn_if_most_flagged
@@ -167,7 +167,7 @@ class AnomalyModel(OutlierMixin, BaseEstimator):  # type: ignore[misc]
             detector._check_members()
         return options
 
-    @with_ordinary_pages
+    @ordinary_pages()
     def fit_detect(self, X: Any) -> DetectionResult:
         """Fit on ``X`` and return the :class:`DetectionResult` of the training rows."""
         options = self.check_options()

@@ -17,18 +17,15 @@ has chosen) or when this NumPy has no switch.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["ordinary_pages", "with_ordinary_pages"]
+__all__ = ["ordinary_pages"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 _LOCK = threading.Lock()
 _state = {"depth": 0, "before": True}
 
@@ -45,7 +42,8 @@ def _switches() -> tuple[Callable[[], bool], Callable[[bool], bool]] | None:
 @contextmanager
 def ordinary_pages() -> Iterator[None]:
     """NumPy allocations inside use ordinary pages; nested and concurrent uses are counted,
-    and the last one out restores the advice as it was before the first one came in.
+    and the last one out restores the advice as it was before the first one came in. Also a
+    decorator: ``@ordinary_pages()``.
     """
     switches = None if "NUMPY_MADVISE_HUGEPAGE" in os.environ else _switches()
     if switches is None:
@@ -65,11 +63,3 @@ def ordinary_pages() -> Iterator[None]:
             if _state["depth"] == 0:
                 set_(bool(_state["before"]))
 
-
-def with_ordinary_pages(method: _F) -> _F:
-    """Decorate ``method`` to run inside :func:`ordinary_pages`."""
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with ordinary_pages():
-            return method(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
